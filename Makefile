@@ -1,0 +1,108 @@
+# cetharness — see README.md.  Everything is built under build/.
+#   make            build/cetharness (optimised)
+#   make check      unit + integration tests and the whole corpus, under ASan/UBSan
+#   make suite      the conformance corpus against $(QEMU), reports in build/reports/
+#   make bench      benchmark: events per second and cost per event against a bare stop
+# QEMU=/path/to/qemu-x86_64 selects the emulator (default: qemu-x86_64 from PATH).
+
+QEMU ?= qemu-x86_64
+CC ?= gcc
+NASM ?= nasm
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
+B ?= build
+PKGS := capstone libelf libxml-2.0 json-c
+# Recursive on purpose: pkg-config must run after ci/install-deps, not at parse time.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS = $(shell pkg-config --libs $(PKGS))
+WARN := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror
+INCLUDES := -I. -Irsp -Iharness -Ireports
+CFLAGS_REL = $(WARN) -O2 -g $(INCLUDES) $(PKG_CFLAGS)
+CFLAGS_SAN = $(WARN) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+             -fno-sanitize-recover=undefined $(INCLUDES) $(PKG_CFLAGS)
+LDFLAGS_SAN := -fsanitize=address,undefined
+
+RSP_SRC := $(wildcard rsp/*.c)
+REPORTS_SRC := $(wildcard reports/*.c)
+HARNESS_SRC := $(filter-out harness/main.c,$(wildcard harness/*.c))
+LIB_SRC := $(RSP_SRC) $(REPORTS_SRC) $(HARNESS_SRC)
+UNIT_SRC := $(wildcard tests/unit/*.c)
+INTEG_SRC := $(wildcard tests/integration/*.c)
+
+REL_LIB := $(B)/libcetharness.a
+SAN_LIB := $(B)/asan/libcetharness.a
+
+.PHONY: all deps check suite bench fuzz clean unit integration corpus progs check-corpus
+all: $(B)/cetharness
+
+deps:
+	@ci/install-deps
+
+$(B)/obj/%.o: %.c | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_REL) -MMD -MP -c $< -o $@
+$(B)/asan/obj/%.o: %.c | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_SAN) -MMD -MP -c $< -o $@
+
+$(REL_LIB): $(LIB_SRC:%.c=$(B)/obj/%.o)
+	@rm -f $@; ar rcs $@ $^
+$(SAN_LIB): $(LIB_SRC:%.c=$(B)/asan/obj/%.o)
+	@rm -f $@; ar rcs $@ $^
+
+$(B)/cetharness: $(B)/obj/harness/main.o $(REL_LIB)
+	$(CC) -o $@ $^ $(PKG_LIBS) -lm
+$(B)/asan/cetharness: $(B)/asan/obj/harness/main.o $(SAN_LIB)
+	$(CC) $(LDFLAGS_SAN) -o $@ $^ $(PKG_LIBS) -lm
+
+# --- guest programs --------------------------------------------------------
+# Integration-test programs: tests/integration/progs/NAME.asm -> build/progs/NAME
+PROG_ASM := $(wildcard tests/integration/progs/*.asm)
+PROGS := $(PROG_ASM:tests/integration/progs/%.asm=$(B)/progs/%)
+$(B)/progs/%: tests/integration/progs/%.asm | deps
+	@mkdir -p $(B)/progs/obj
+	$(NASM) -f elf64 -I asm/ -o $(B)/progs/obj/$*.o $<
+	ld -static -nostdlib -o $@ $(B)/progs/obj/$*.o
+progs: $(PROGS)
+
+include corpus.mk
+
+# --- tests -----------------------------------------------------------------
+$(B)/asan/unit-tests: $(UNIT_SRC:%.c=$(B)/asan/obj/%.o) $(SAN_LIB)
+	$(CC) $(LDFLAGS_SAN) -o $@ $^ $(PKG_LIBS) -lcriterion -lm
+$(B)/asan/integration-tests: $(INTEG_SRC:%.c=$(B)/asan/obj/%.o) $(SAN_LIB)
+	$(CC) $(LDFLAGS_SAN) -o $@ $^ $(PKG_LIBS) -lcriterion -lm
+
+# Criterion forks one worker per test; each integration test starts its own QEMU on
+# its own private socket, so they can run in parallel.
+unit: $(B)/asan/unit-tests
+	ASAN_OPTIONS=detect_leaks=1 $(B)/asan/unit-tests --jobs=$(JOBS)
+integration: $(B)/asan/integration-tests $(B)/asan/cetharness $(PROGS)
+	CETHARNESS=$(B)/asan/cetharness PROGS=$(B)/progs QEMU=$(QEMU) \
+	  $(B)/asan/integration-tests --jobs=$(JOBS)
+
+check: deps
+	@ci/install-deps --browser
+	$(MAKE) unit
+	$(MAKE) integration
+	$(MAKE) check-corpus
+
+check-corpus: $(B)/asan/cetharness corpus
+	@mkdir -p $(B)/reports
+	$(B)/asan/cetharness suite --qemu "$(QEMU)" -j $(JOBS) --build-dir $(B) \
+	  --junit $(B)/reports/junit.xml --html $(B)/reports/report.html \
+	  --json $(B)/reports/report.json
+
+suite: $(B)/cetharness corpus
+	@mkdir -p $(B)/reports
+	$(B)/cetharness suite --qemu "$(QEMU)" -j $(JOBS) --build-dir $(B) \
+	  --junit $(B)/reports/junit.xml --html $(B)/reports/report.html \
+	  --json $(B)/reports/report.json
+
+bench: $(B)/cetharness $(B)/bench/bench-guest $(B)/bench/bare-stop $(B)/bench/bare-guest
+	bench/run-bench "$(QEMU)" $(B)
+
+clean:
+	rm -rf $(B)
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

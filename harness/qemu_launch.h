@@ -1,0 +1,49 @@
+/* Start qemu-x86_64 with its gdbstub on a unix socket in a private directory,
+ * in its own process group, and make sure it never outlives the harness. */
+#ifndef HARNESS_QEMU_LAUNCH_H
+#define HARNESS_QEMU_LAUNCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+typedef struct qemu_launch_opts {
+    const char *qemu_path;       /* resolved path or bare name searched in PATH */
+    const char *const *qemu_args;  /* extra args before the program, may be NULL */
+    size_t nqemu_args;
+    const char *program;
+    const char *const *argv;     /* program arguments after argv[0], may be NULL */
+    size_t argc;
+} qemu_launch_opts;
+
+typedef struct qemu_process {
+    pid_t pid;                   /* also the process-group id */
+    char dir[256];               /* private 0700 directory */
+    char socket_path[300];
+    char qemu_path[4096];        /* the binary actually run */
+} qemu_process;
+
+/* Resolve the QEMU binary: explicit path, else $QEMU, else "qemu-x86_64" in PATH.
+ * Checks it exists and is executable, runs "QEMU --version" and checks the output
+ * names QEMU; fills version ("7.2.22").  -1 with a message on failure:
+ * "qemu-x86_64: not found in PATH (use --qemu PATH or QEMU=...)". */
+int qemu_resolve(const char *explicit_path, char *path, size_t pathcap,
+                 char *version, size_t versioncap, char *err, size_t errlen);
+
+/* Make the private directory, fork, exec QEMU with "-g SOCKET [args] program argv".
+ * The child gets PR_SET_PDEATHSIG(SIGKILL), its own process group, the harness's
+ * stdin/stdout/stderr.  Returns 0 or -1 with a message. */
+int qemu_start(const qemu_launch_opts *opts, qemu_process *out, char *err, size_t errlen);
+
+/* Kill the whole process group (SIGKILL), reap it, remove socket and directory.
+ * Safe to call twice. */
+void qemu_stop(qemu_process *p);
+
+/* Non-blocking check: has QEMU exited?  Fills status as from waitpid. */
+bool qemu_exited(qemu_process *p, int *wstatus);
+
+/* Install SIGINT/SIGTERM/SIGHUP handlers that kill every registered QEMU process
+ * group and remove their directories, then re-raise.  Call once. */
+void qemu_install_cleanup_handlers(void);
+
+#endif
