@@ -1,0 +1,504 @@
+/* The stop loop and the services the instruction handlers share. */
+#include "engine.h"
+
+#include "gdb_signals.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+enum { GDB_SIGTRAP = 5, THREAD_SHADOW_STACK_SIZE = 8 << 20 };
+
+double engine_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int engine_init(engine *e, rsp_conn *rsp, const run_options *opt, const elf_facts *elf)
+{
+    memset(e, 0, sizeof *e);
+    e->rsp = rsp;
+    e->opt = opt;
+    e->elf = elf;
+    e->ibt = opt->ibt == CET_ON || (opt->ibt == CET_AUTO && elf->prop_ibt);
+    e->shstk = opt->shstk == CET_ON || (opt->shstk == CET_AUTO && elf->prop_shstk);
+    shadow_memory_init(&e->shadow);
+    code_cache_init(&e->code, rsp);
+    if (addr_map_init(&e->breakpoints, 256) != 0 || addr_map_init(&e->explored, 1024) != 0)
+        return -1;
+    e->deadline = engine_now() + opt->timeout_s;
+    return 0;
+}
+
+void engine_free(engine *e)
+{
+    shadow_memory_free(&e->shadow);
+    code_cache_free(&e->code);
+    addr_map_free(&e->breakpoints);
+    addr_map_free(&e->explored);
+    free(e->threads);
+    free(e->violations);
+    free(e->suspended);
+    for (size_t i = 0; i < e->nwarnings; i++)
+        free(e->warnings[i]);
+    free(e->warnings);
+}
+
+void engine_warn(engine *e, const char *fmt, ...)
+{
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    for (size_t i = 0; i < e->nwarnings; i++)
+        if (strcmp(e->warnings[i], buf) == 0)
+            return;
+    char **grown = realloc(e->warnings, (e->nwarnings + 1) * sizeof *grown);
+    if (!grown)
+        return;
+    e->warnings = grown;
+    e->warnings[e->nwarnings] = strdup(buf);
+    if (e->warnings[e->nwarnings])
+        e->nwarnings++;
+}
+
+int engine_fail(engine *e, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(e->message, sizeof e->message, fmt, ap);
+    va_end(ap);
+    e->end = END_ERROR;
+    return -1;
+}
+
+static int rsp_fail(engine *e, const char *what)
+{
+    return engine_fail(e, "%s: %s", what, rsp_error(e->rsp));
+}
+
+/* --- threads ---------------------------------------------------------------- */
+
+guest_thread *engine_thread(engine *e, int64_t tid)
+{
+    for (size_t i = 0; i < e->nthreads; i++)
+        if (e->threads[i].tid == tid)
+            return &e->threads[i];
+    if (e->nthreads == e->capthreads) {
+        size_t cap = e->capthreads ? e->capthreads * 2 : 8;
+        guest_thread *t = realloc(e->threads, cap * sizeof *t);
+        if (!t)
+            return NULL;
+        e->threads = t;
+        e->capthreads = cap;
+        e->cur = NULL;
+    }
+    guest_thread *t = &e->threads[e->nthreads];
+    memset(t, 0, sizeof *t);
+    t->tid = tid;
+    t->number = ++e->thread_numbers;
+    /* A new thread gets a new, empty shadow stack (CET.md 3.4). */
+    if (shadow_stack_create(&t->ss, &e->shadow, THREAD_SHADOW_STACK_SIZE) != 0)
+        return NULL;
+    t->ss.enabled = e->shstk;
+    e->nthreads++;
+    return t;
+}
+
+void engine_forget_thread(engine *e, int64_t tid)
+{
+    for (size_t i = 0; i < e->nthreads; i++) {
+        if (e->threads[i].tid != tid)
+            continue;
+        shadow_stack_destroy(&e->threads[i].ss, &e->shadow);
+        e->threads[i] = e->threads[--e->nthreads];
+        e->cur = NULL;
+        return;
+    }
+}
+
+/* --- guest access -------------------------------------------------------------- */
+
+int engine_read_u64(engine *e, uint64_t addr, uint64_t *value)
+{
+    if (rsp_read_memory(e->rsp, addr, value, 8) != RSP_OK)
+        return engine_fail(e, "cannot read guest memory at 0x%llx: %s",
+                           (unsigned long long)addr, rsp_error(e->rsp));
+    return 0;
+}
+
+int engine_write_u64(engine *e, uint64_t addr, uint64_t value)
+{
+    if (rsp_write_memory(e->rsp, addr, &value, 8) != RSP_OK)
+        return engine_fail(e, "cannot write guest memory at 0x%llx: %s",
+                           (unsigned long long)addr, rsp_error(e->rsp));
+    return 0;
+}
+
+int engine_set_reg(engine *e, int gdb_reg, uint64_t value)
+{
+    if (rsp_write_register(e->rsp, gdb_reg, &value, 8) != RSP_OK)
+        return engine_fail(e, "cannot write register %d: %s", gdb_reg, rsp_error(e->rsp));
+    if (gdb_reg >= 0 && gdb_reg < 16)
+        e->regs.gpr[gdb_reg] = value;
+    else if (gdb_reg == REG_RIP)
+        e->regs.rip = value;
+    return 0;
+}
+
+/* --- breakpoints ------------------------------------------------------------- */
+
+static void choose_twin_ret(engine *e, const code_page *p)
+{
+    if (!p->stable)
+        return;
+    for (size_t i = 0; i < CODE_PAGE_SIZE; i++)
+        if (p->bytes[i] == 0xc3 && !addr_map_get(&e->breakpoints, p->addr + i, NULL)) {
+            e->twin_ret = p->addr + i;
+            return;
+        }
+}
+
+int engine_insert_breakpoint(engine *e, uint64_t addr)
+{
+    if (addr_map_get(&e->breakpoints, addr, NULL))
+        return 0;
+    if (rsp_insert_breakpoint(e->rsp, addr) != RSP_OK)
+        return rsp_fail(e, "cannot insert a breakpoint");
+    if (addr_map_put(&e->breakpoints, addr, 1) != 0)
+        return engine_fail(e, "out of memory");
+    e->stats.breakpoints++;
+    if (addr == e->twin_ret)
+        e->twin_ret = 0;
+    return 0;
+}
+
+int engine_remove_breakpoint(engine *e, uint64_t addr)
+{
+    if (!addr_map_remove(&e->breakpoints, addr))
+        return 0;
+    if (rsp_remove_breakpoint(e->rsp, addr) != RSP_OK)
+        return rsp_fail(e, "cannot remove a breakpoint");
+    return 0;
+}
+
+static int suspend_breakpoint(engine *e, uint64_t addr)
+{
+    if (!addr_map_get(&e->breakpoints, addr, NULL))
+        return 0;
+    if (e->nsuspended == e->capsuspended) {
+        size_t cap = e->capsuspended ? e->capsuspended * 2 : 8;
+        uint64_t *s = realloc(e->suspended, cap * sizeof *s);
+        if (!s)
+            return engine_fail(e, "out of memory");
+        e->suspended = s;
+        e->capsuspended = cap;
+    }
+    e->suspended[e->nsuspended++] = addr;
+    return engine_remove_breakpoint(e, addr);
+}
+
+static int restore_suspended(engine *e)
+{
+    while (e->nsuspended > 0)
+        if (engine_insert_breakpoint(e, e->suspended[--e->nsuspended]) != 0)
+            return -1;
+    return 0;
+}
+
+/* --- exploration --------------------------------------------------------------- */
+
+enum { EXPLORE_LIMIT = 200000 };
+
+static bool explored_already(engine *e, uint64_t addr)
+{
+    uint64_t gen;
+    if (!addr_map_get(&e->explored, addr, &gen))
+        return false;
+    return gen == 0 || gen == e->code.generation;
+}
+
+/* Follow straight-line code, direct jumps and both arms of conditional jumps from
+ * addr until every path reaches an instruction where CET needs to look; plant a
+ * breakpoint there.  Already explored stable code is skipped in O(1). */
+int engine_explore(engine *e, uint64_t addr)
+{
+    uint64_t stack[256];
+    size_t depth = 0, steps = 0;
+    stack[depth++] = addr;
+    while (depth > 0 && steps < EXPLORE_LIMIT) {
+        uint64_t pc = stack[--depth];
+        while (steps++ < EXPLORE_LIMIT) {
+            if (explored_already(e, pc))
+                break;
+            insn in;
+            if (code_cache_decode(&e->code, pc, &in) != 0)
+                break; /* unmapped: the guest faults there, QEMU reports it */
+            bool stable = code_cache_is_stable(&e->code, pc);
+            addr_map_put(&e->explored, pc, stable ? 0 : e->code.generation);
+            if (in.kind == INSN_INVALID || in.kind == INSN_HALT)
+                break;
+            if (insn_is_stop_point(&in)) {
+                if (engine_insert_breakpoint(e, pc) != 0)
+                    return -1;
+                break;
+            }
+            if (in.kind == INSN_JMP_DIRECT) {
+                pc = in.target;
+                continue;
+            }
+            if (in.kind == INSN_JCC && depth < sizeof stack / sizeof stack[0])
+                stack[depth++] = in.target;
+            pc += in.len;
+        }
+    }
+    if (!e->twin_ret) {
+        const code_page *p = code_cache_page(&e->code, addr);
+        if (p)
+            choose_twin_ret(e, p);
+    }
+    return 0;
+}
+
+/* --- violations -------------------------------------------------------------- */
+
+void engine_violation(engine *e, bool ibt, const char *reason, const insn *in,
+                      bool has_target, uint64_t target, bool has_expected, uint64_t expected,
+                      resume_action *how)
+{
+    if (e->nviolations >= MAX_VIOLATIONS) {
+        e->violations_dropped++;
+    } else {
+        violation *grown = realloc(e->violations, (e->nviolations + 1) * sizeof *grown);
+        if (grown) {
+            e->violations = grown;
+            violation *v = &e->violations[e->nviolations++];
+            memset(v, 0, sizeof *v);
+            v->ibt = ibt;
+            v->reason = reason;
+            v->thread = e->cur->number;
+            v->tid = e->cur->tid;
+            v->pc = in->addr;
+            v->target = target;
+            v->has_target = has_target;
+            v->expected = expected;
+            v->has_expected = has_expected;
+            snprintf(v->insn_text, sizeof v->insn_text, "%s", in->text);
+            insn t;
+            if (has_target && code_cache_decode(&e->code, target, &t) == 0)
+                snprintf(v->target_text, sizeof v->target_text, "%s", t.text);
+            v->stack_depth = shadow_stack_dump(&e->cur->ss, &e->shadow, v->stack, SHADOW_DUMP_MAX);
+        }
+    }
+    if (e->opt->verbose)
+        fprintf(stderr, "cetharness: %s violation (%s) at 0x%llx\n", ibt ? "ibt" : "shstk",
+                reason, (unsigned long long)in->addr);
+    if (e->opt->on_violation == ON_VIOLATION_STOP) {
+        how->kind = RESUME_KILL;
+    } else if (e->opt->on_violation == ON_VIOLATION_SIGNAL) {
+        how->kind = RESUME_SIGNAL;
+        how->gdb_signal = linux_signal_to_gdb(11);
+        e->injected_signal = 11;
+    }
+    /* ON_VIOLATION_CONTINUE: the handler's own resume stands. */
+}
+
+/* --- running over an instruction natively ------------------------------------- */
+
+int engine_run_to(engine *e, bool has_to, uint64_t to, bool in_syscall, resume_action *how)
+{
+    guest_thread *t = e->cur;
+    t->step_pc = e->regs.rip;
+    t->in_syscall = in_syscall;
+    if (suspend_breakpoint(e, e->regs.rip) != 0)
+        return -1;
+    how->kind = RESUME_CONTINUE;
+    if (!has_to) {
+        t->stepping = STEP_NONE;
+        return 0;
+    }
+    t->stepping = STEP_RUN_TO;
+    t->step_to = to;
+    t->step_to_temporary = !addr_map_get(&e->breakpoints, to, NULL);
+    return engine_insert_breakpoint(e, to);
+}
+
+/* A thread that was running over an instruction stopped: finish that first. */
+static int finish_step(engine *e, guest_thread *t)
+{
+    step_purpose purpose = t->stepping;
+    t->stepping = STEP_NONE;
+    if (purpose == STEP_RUN_TO && t->step_to_temporary && e->regs.rip == t->step_to)
+        if (engine_remove_breakpoint(e, t->step_to) != 0)
+            return -1;
+    if (t->in_syscall) {
+        t->in_syscall = false;
+        if (handle_syscall_done(e, t) != 0)
+            return -1;
+    }
+    return engine_explore(e, e->regs.rip);
+}
+
+/* --- the loop -------------------------------------------------------------------- */
+
+static int read_registers(engine *e)
+{
+    uint8_t block[1024];
+    size_t len;
+    if (rsp_read_registers(e->rsp, block, sizeof block, &len) != RSP_OK)
+        return rsp_fail(e, "cannot read registers");
+    if (guest_regs_parse(block, len, &e->regs) != 0)
+        return engine_fail(e, "register block too short (%zu bytes)", len);
+    return 0;
+}
+
+static int dispatch_breakpoint(engine *e, resume_action *how)
+{
+    insn in;
+    uint64_t pc = e->regs.rip;
+    if (code_cache_decode(&e->code, pc, &in) != 0)
+        return engine_fail(e, "cannot read the instruction at 0x%llx", (unsigned long long)pc);
+    if (!insn_is_stop_point(&in) || in.kind == INSN_HALT || in.kind == INSN_INVALID) {
+        /* Code changed under a breakpoint (or a temporary one): look again from here. */
+        if (engine_remove_breakpoint(e, pc) != 0 || engine_explore(e, pc) != 0)
+            return -1;
+        if (addr_map_get(&e->breakpoints, pc, NULL))
+            return dispatch_breakpoint(e, how);
+        how->kind = RESUME_CONTINUE;
+        return 0;
+    }
+    stop_handler h = engine_handler_for(in.kind);
+    if (!h)
+        return engine_fail(e, "no handler for %s at 0x%llx", insn_kind_name(in.kind),
+                           (unsigned long long)pc);
+    return h(e, &in, how);
+}
+
+static int handle_stop(engine *e, const rsp_stop *st, resume_action *how)
+{
+    e->stats.stops++;
+    guest_thread *t = engine_thread(e, st->has_thread ? st->tid : 0);
+    if (!t)
+        return engine_fail(e, "out of memory");
+    e->cur = t;
+    if (read_registers(e) != 0 || restore_suspended(e) != 0)
+        return -1;
+    if (e->opt->verbose)
+        fprintf(stderr, "cetharness: stop thread %d sig %d pc 0x%llx\n", t->number, st->signal,
+                (unsigned long long)e->regs.rip);
+    if (st->signal != GDB_SIGTRAP)
+        return handle_signal_stop(e, st->signal, how);
+    if (t->stepping != STEP_NONE && finish_step(e, t) != 0)
+        return -1;
+    if (addr_map_get(&e->breakpoints, e->regs.rip, NULL))
+        return dispatch_breakpoint(e, how);
+    /* A trap that is not ours: a guest int3, or a step that ended between breakpoints. */
+    how->kind = RESUME_CONTINUE;
+    return 0;
+}
+
+static int resume(engine *e, const resume_action *how)
+{
+    rsp_status s;
+    code_cache_next_generation(&e->code);
+    switch (how->kind) {
+    case RESUME_CONTINUE_AT: s = rsp_resume(e->rsp, RSP_CONTINUE, 0, true, how->addr); break;
+    case RESUME_CONTINUE: s = rsp_resume(e->rsp, RSP_CONTINUE, 0, false, 0); break;
+    case RESUME_STEP: e->stats.steps++; s = rsp_resume(e->rsp, RSP_STEP, 0, false, 0); break;
+    case RESUME_SIGNAL: s = rsp_resume(e->rsp, RSP_CONTINUE, how->gdb_signal, false, 0); break;
+    default: return 0;
+    }
+    return s == RSP_OK ? 0 : rsp_fail(e, "cannot resume the guest");
+}
+
+static int finish_with_stop(engine *e, const rsp_stop *st)
+{
+    if (st->kind == RSP_STOP_EXITED) {
+        e->end = END_EXITED;
+        e->exit_code = st->code;
+    } else {
+        e->end = END_SIGNALED;
+        e->exit_signal = gdb_signal_to_linux(st->signal);
+        if (e->last_signal == e->exit_signal && e->injected_signal != e->exit_signal) {
+            e->crashed = true;
+            e->crash_signal = e->exit_signal;
+            e->crash_pc = e->last_signal_pc;
+        }
+    }
+    return 0;
+}
+
+static int wait_for_stop(engine *e, rsp_stop *st)
+{
+    double left = e->deadline - engine_now();
+    if (left <= 0) {
+        e->end = END_TIMEOUT;
+        return 1;
+    }
+    rsp_status s = rsp_wait_stop(e->rsp, (int)(left * 1000) + 1, st);
+    if (s == RSP_OK)
+        return 0;
+    if (s == RSP_ERR_TIMEOUT) {
+        e->end = END_TIMEOUT;
+        return 1;
+    }
+    if (s == RSP_ERR_EOF)
+        return engine_fail(e, "QEMU closed the connection without an exit report "
+                              "(it died, or the guest called execve)");
+    return rsp_fail(e, "lost the stop reply");
+}
+
+static int start(engine *e, resume_action *how)
+{
+    rsp_stop st;
+    if (rsp_query_stop(e->rsp, &st) != RSP_OK)
+        return rsp_fail(e, "QEMU did not report the initial stop");
+    e->cur = engine_thread(e, st.has_thread ? st.tid : 0);
+    if (!e->cur || read_registers(e) != 0)
+        return -1;
+    uint64_t pc = e->regs.rip;
+    if (e->elf->entry && !e->elf->is_pie)
+        e->load_bias = 0;
+    else if (!e->elf->has_interp)
+        e->load_bias = pc - e->elf->entry;
+    for (size_t i = 0; i < e->elf->nsegments; i++) {
+        const elf_segment *s = &e->elf->segments[i];
+        if (s->exec && !s->write && e->load_bias == 0)
+            code_cache_set_range(&e->code, s->vaddr, s->vaddr + s->memsz, true);
+    }
+    if (engine_explore(e, pc) != 0)
+        return -1;
+    how->kind = RESUME_CONTINUE;
+    if (addr_map_get(&e->breakpoints, pc, NULL))
+        return dispatch_breakpoint(e, how);
+    return 0;
+}
+
+int engine_run(engine *e)
+{
+    resume_action how = {0};
+    if (start(e, &how) != 0)
+        return -1;
+    for (;;) {
+        if (how.kind == RESUME_KILL) {
+            e->end = END_STOPPED;
+            return 0;
+        }
+        if (resume(e, &how) != 0)
+            return -1;
+        rsp_stop st;
+        int w = wait_for_stop(e, &st);
+        if (w != 0)
+            return w < 0 ? -1 : 0;
+        if (st.kind != RSP_STOP_SIGNAL)
+            return finish_with_stop(e, &st);
+        memset(&how, 0, sizeof how);
+        if (handle_stop(e, &st, &how) != 0)
+            return -1;
+    }
+}

@@ -1,0 +1,125 @@
+/* The stop loop: resume the guest, wait for a stop, look at the instruction it
+ * stopped on, update the CET mirror, decide how to resume.  One engine per run. */
+#ifndef HARNESS_ENGINE_H
+#define HARNESS_ENGINE_H
+
+#include "addr_map.h"
+#include "code_cache.h"
+#include "elf_facts.h"
+#include "guest_regs.h"
+#include "insn.h"
+#include "rsp.h"
+#include "run_options.h"
+#include "shadow_memory.h"
+#include "shadow_stack.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum { SHADOW_DUMP_MAX = 16, MAX_SIGNALS = 65, MAX_VIOLATIONS = 1000 };
+
+/* What a thread is in the middle of, across a single step. */
+typedef enum step_purpose {
+    STEP_NONE,
+    STEP_SINGLE,      /* "s" over a syscall whose next instruction is safe to run unseen */
+    STEP_RUN_TO,      /* breakpoint at step_to, own breakpoint suspended, "c" */
+} step_purpose;
+
+typedef struct guest_thread {
+    int64_t tid;
+    int number;                     /* 1, 2, ... in order of first appearance */
+    shadow_stack ss;
+    step_purpose stepping;
+    uint64_t step_pc;               /* where the step started */
+    uint64_t step_to;               /* STEP_RUN_TO: where it will stop */
+    bool step_to_temporary;         /* the breakpoint at step_to is ours for this step only */
+    bool in_syscall;                /* the step runs a syscall: post-syscall work pending */
+    uint64_t syscall_nr, syscall_args[6];
+} guest_thread;
+
+typedef struct guest_sigaction { uint64_t handler, flags, restorer; } guest_sigaction;
+
+typedef struct violation {
+    bool ibt;                       /* else shadow stack */
+    const char *reason;             /* "missing-endbranch", "ret-mismatch", ... */
+    int thread; int64_t tid;
+    uint64_t pc, target, expected;
+    bool has_target, has_expected;
+    char insn_text[80], target_text[80];
+    uint64_t stack[SHADOW_DUMP_MAX]; size_t stack_depth;
+} violation;
+
+typedef struct run_stats {
+    uint64_t stops, steps, calls, rets, indirect, breakpoints, cet_insns, syscalls, signals;
+} run_stats;
+
+typedef enum run_end { END_RUNNING, END_EXITED, END_SIGNALED, END_TIMEOUT, END_ERROR, END_STOPPED } run_end;
+
+typedef struct engine {
+    rsp_conn *rsp;
+    const run_options *opt;
+    const elf_facts *elf;
+    uint64_t load_bias;
+    bool ibt, shstk;                /* the model's switches after "auto" was resolved */
+
+    shadow_memory shadow;
+    guest_thread *threads; size_t nthreads, capthreads;
+    int thread_numbers;
+    guest_thread *cur;              /* the thread of the current stop */
+    guest_regs regs;                /* its registers */
+
+    code_cache code;
+    addr_map breakpoints;           /* live Z0 breakpoints */
+    addr_map explored;              /* address -> generation it was explored at */
+    uint64_t twin_ret;              /* a C3 byte without breakpoint: "c" there performs a ret */
+    uint64_t *suspended; size_t nsuspended, capsuspended;  /* breakpoints to re-insert */
+    guest_sigaction sigactions[MAX_SIGNALS];
+
+    violation *violations; size_t nviolations; size_t violations_dropped;
+    char **warnings; size_t nwarnings;
+    bool crashed; int crash_signal; uint64_t crash_pc;
+    int pending_signal_pc_valid; int injected_signal;   /* a SIGSEGV we delivered for a violation */
+    int last_signal; uint64_t last_signal_pc;
+
+    run_end end; int exit_code; int exit_signal; char message[512];
+    run_stats stats;
+    double deadline;                /* monotonic seconds */
+} engine;
+
+typedef enum resume_kind { RESUME_CONTINUE_AT, RESUME_STEP, RESUME_SIGNAL, RESUME_KILL, RESUME_CONTINUE } resume_kind;
+typedef struct resume_action { resume_kind kind; uint64_t addr; int gdb_signal; } resume_action;
+
+int engine_init(engine *e, rsp_conn *rsp, const run_options *opt, const elf_facts *elf);
+void engine_free(engine *e);
+/* Connects the model to the stopped-at-entry guest and runs it to the end.
+ * Returns 0 when the run reached an end (see e->end), -1 on a harness error. */
+int engine_run(engine *e);
+
+/* --- used by the handlers ------------------------------------------------ */
+guest_thread *engine_thread(engine *e, int64_t tid);
+void engine_forget_thread(engine *e, int64_t tid);
+int engine_explore(engine *e, uint64_t addr);
+int engine_insert_breakpoint(engine *e, uint64_t addr);
+int engine_remove_breakpoint(engine *e, uint64_t addr);
+void engine_warn(engine *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int engine_fail(engine *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Record a violation at the current stop and say how to go on under --on-violation. */
+void engine_violation(engine *e, bool ibt, const char *reason, const insn *in,
+                      bool has_target, uint64_t target, bool has_expected, uint64_t expected,
+                      resume_action *how);
+int engine_read_u64(engine *e, uint64_t addr, uint64_t *value);
+int engine_write_u64(engine *e, uint64_t addr, uint64_t value);
+int engine_set_reg(engine *e, int gdb_reg, uint64_t value);
+double engine_now(void);
+
+/* Handlers by instruction kind (handlers_*.c). */
+typedef int (*stop_handler)(engine *e, const insn *in, resume_action *how);
+stop_handler engine_handler_for(insn_kind kind);
+int handle_syscall(engine *e, const insn *in, resume_action *how);
+int handle_syscall_done(engine *e, guest_thread *t);
+/* Let the instruction at the current pc run natively and stop again at `to`
+ * (or, with has_to false, never: exit and execve). */
+int engine_run_to(engine *e, bool has_to, uint64_t to, bool in_syscall, resume_action *how);
+int handle_signal_stop(engine *e, int gdb_signal, resume_action *how);
+
+#endif

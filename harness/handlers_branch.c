@@ -1,0 +1,277 @@
+/* Near and far CALL, JMP and RET: the shadow-stack and IBT checks, and performing
+ * the branch in the harness so that QEMU does not need a second stop to get past
+ * the breakpoint (QEMU re-reports a breakpoint when resumed on it). */
+#include "engine.h"
+#include "ibt_tracker.h"
+
+#include <string.h>
+
+/* Where an indirect branch goes: a register, or a pointer in memory. */
+static int indirect_target(engine *e, const insn *in, uint64_t *target)
+{
+    if (!in->has_mem) {
+        *target = guest_reg(&e->regs, in->reg);
+        if (in->reg_size == 4)
+            *target &= 0xffffffffULL;
+        return 0;
+    }
+    return engine_read_u64(e, guest_operand_address(&e->regs, in), target);
+}
+
+/* IBT: the target of a tracked branch must start with ENDBR64, as it is now. */
+static void check_landing(engine *e, const insn *in, uint64_t target, resume_action *how)
+{
+    if (!e->ibt || !ibt_branch_is_tracked(in))
+        return;
+    uint8_t bytes[4];
+    if (code_cache_read(&e->code, target, bytes, sizeof bytes) != 0)
+        return; /* unreadable target: QEMU raises the page fault itself */
+    if (!ibt_landing_ok(bytes))
+        engine_violation(e, true, "missing-endbranch", in, true, target, false, 0, how);
+}
+
+/* Perform a near call: push the return address on the guest stack and go. */
+static int perform_call(engine *e, const insn *in, uint64_t target, resume_action *how)
+{
+    uint64_t ret = in->addr + in->len;
+    uint64_t rsp = e->regs.gpr[REG_RSP] - 8;
+    /* E8 00000000 is the "get RIP" idiom: hardware does not push it (CET.md 2.2). */
+    bool zero_displacement = in->kind == INSN_CALL_DIRECT && target == ret && in->len == 5;
+    if (e->cur->ss.enabled && !zero_displacement &&
+        shadow_stack_push(&e->cur->ss, &e->shadow, ret) != SS_OK) {
+        how->kind = RESUME_SIGNAL; /* ran off the shadow stack: #PF */
+        how->gdb_signal = 11;
+        return 0;
+    }
+    if (engine_write_u64(e, rsp, ret) != 0 || engine_set_reg(e, REG_RSP, rsp) != 0)
+        return -1;
+    if (engine_explore(e, target) != 0)
+        return -1;
+    how->kind = RESUME_CONTINUE_AT;
+    how->addr = target;
+    return 0;
+}
+
+static int handle_call(engine *e, const insn *in, resume_action *how)
+{
+    uint64_t target = in->target;
+    e->stats.calls++;
+    if (in->kind == INSN_CALL_INDIRECT) {
+        e->stats.indirect++;
+        if (indirect_target(e, in, &target) != 0)
+            return -1;
+        check_landing(e, in, target, how);
+        if (how->kind == RESUME_KILL || how->kind == RESUME_SIGNAL)
+            return 0;
+    }
+    return perform_call(e, in, target, how);
+}
+
+static int handle_jmp_indirect(engine *e, const insn *in, resume_action *how)
+{
+    uint64_t target;
+    e->stats.indirect++;
+    if (indirect_target(e, in, &target) != 0)
+        return -1;
+    check_landing(e, in, target, how);
+    if (how->kind == RESUME_KILL || how->kind == RESUME_SIGNAL)
+        return 0;
+    if (engine_explore(e, target) != 0)
+        return -1;
+    how->kind = RESUME_CONTINUE_AT;
+    how->addr = target;
+    return 0;
+}
+
+/* A return whose address mismatches: with --on-violation=continue the mirror
+ * resynchronises by unwinding to the entry that matches, if there is one close by
+ * (a longjmp without INCSSP), else by dropping the one entry. */
+static void resynchronise(engine *e, uint64_t actual)
+{
+    uint64_t entries[64];
+    size_t n = shadow_stack_dump(&e->cur->ss, &e->shadow, entries, 64);
+    for (size_t i = 0; i < n; i++)
+        if (entries[i] == actual) {
+            e->cur->ss.ssp += 8 * (i + 1);
+            return;
+        }
+    e->cur->ss.ssp += 8;
+}
+
+static void check_return(engine *e, const insn *in, uint64_t actual, resume_action *how)
+{
+    shadow_stack *ss = &e->cur->ss;
+    uint64_t expected;
+    if (!ss->enabled)
+        return;
+    if (shadow_stack_peek(ss, &e->shadow, &expected) != SS_OK) {
+        engine_violation(e, false, "ret-underflow", in, true, actual, false, 0, how);
+        return;
+    }
+    if (expected == actual) {
+        ss->ssp += 8;
+        return;
+    }
+    engine_violation(e, false, "ret-mismatch", in, true, actual, true, expected, how);
+    if (how->kind != RESUME_KILL && how->kind != RESUME_SIGNAL)
+        resynchronise(e, actual);
+}
+
+static int handle_ret(engine *e, const insn *in, resume_action *how)
+{
+    uint64_t rsp = e->regs.gpr[REG_RSP];
+    uint64_t actual;
+    e->stats.rets++;
+    if (engine_read_u64(e, rsp, &actual) != 0)
+        return -1;
+    check_return(e, in, actual, how);
+    if (how->kind == RESUME_KILL || how->kind == RESUME_SIGNAL)
+        return 0;
+    if (engine_explore(e, actual) != 0)
+        return -1;
+    how->kind = RESUME_CONTINUE_AT;
+    if (in->kind == INSN_RET && e->twin_ret) {
+        how->addr = e->twin_ret; /* the twin pops [rsp] itself: no register write */
+        return 0;
+    }
+    if (engine_set_reg(e, REG_RSP, rsp + 8 + (in->kind == INSN_RET_IMM ? in->imm : 0)) != 0)
+        return -1;
+    how->addr = actual;
+    return 0;
+}
+
+/* Far transfers are rare: QEMU performs them (selectors, privilege checks) and the
+ * harness applies the shadow-stack and IBT rules of CET.md 2.3 around them. */
+static int far_pointer(engine *e, const insn *in, uint64_t *offset, uint16_t *selector)
+{
+    uint64_t ea = guest_operand_address(&e->regs, in);
+    uint8_t raw[10];
+    int size = in->mem.size == 10 ? 10 : 6;
+    if (rsp_read_memory(e->rsp, ea, raw, (size_t)size) != RSP_OK)
+        return engine_fail(e, "cannot read the far pointer at 0x%llx", (unsigned long long)ea);
+    *offset = 0;
+    memcpy(offset, raw, (size_t)size - 2);
+    memcpy(selector, raw + size - 2, 2);
+    return 0;
+}
+
+static int handle_far_branch(engine *e, const insn *in, resume_action *how)
+{
+    uint64_t target;
+    uint16_t selector;
+    if (!in->has_mem) {
+        engine_warn(e, "far branch without memory operand at 0x%llx not modelled",
+                    (unsigned long long)in->addr);
+        how->kind = RESUME_STEP;
+        return 0;
+    }
+    if (far_pointer(e, in, &target, &selector) != 0)
+        return -1;
+    e->stats.indirect++;
+    check_landing(e, in, target, how); /* far CALL/JMP are always tracked */
+    if (how->kind == RESUME_KILL || how->kind == RESUME_SIGNAL)
+        return 0;
+    shadow_stack *ss = &e->cur->ss;
+    if (in->kind == INSN_CALL_FAR && ss->enabled) {
+        e->stats.calls++;
+        uint64_t prev = ss->ssp;
+        if (ss->ssp & 7) {
+            shadow_memory_write32(&e->shadow, ss->ssp - 4, 0);
+            ss->ssp &= ~7ULL;
+        }
+        if (shadow_stack_push(ss, &e->shadow, e->regs.cs) != SS_OK ||
+            shadow_stack_push(ss, &e->shadow, in->addr + in->len) != SS_OK ||
+            shadow_stack_push(ss, &e->shadow, prev) != SS_OK) {
+            how->kind = RESUME_SIGNAL;
+            how->gdb_signal = 11;
+            return 0;
+        }
+    }
+    if (engine_explore(e, target) != 0)
+        return -1;
+    return engine_run_to(e, true, target, false, how);
+}
+
+static int handle_far_ret(engine *e, const insn *in, resume_action *how)
+{
+    uint64_t rsp = e->regs.gpr[REG_RSP], rip, cs;
+    bool wide = false; /* retfq: REX.W among the prefixes */
+    for (size_t i = 0; i < in->len && in->bytes[i] != 0xcb && in->bytes[i] != 0xca; i++)
+        if ((in->bytes[i] & 0xf8) == 0x48)
+            wide = true;
+    e->stats.rets++;
+    if (wide) {
+        if (engine_read_u64(e, rsp, &rip) != 0 || engine_read_u64(e, rsp + 8, &cs) != 0)
+            return -1;
+    } else {
+        uint64_t both;
+        if (engine_read_u64(e, rsp, &both) != 0)
+            return -1;
+        rip = both & 0xffffffffULL;
+        cs = both >> 32;
+    }
+    cs &= 0xffff;
+    shadow_stack *ss = &e->cur->ss;
+    if (ss->enabled) {
+        uint64_t prev, lip, scs;
+        bool ok = !(ss->ssp & 7) && shadow_stack_pop(ss, &e->shadow, &prev) == SS_OK &&
+                  shadow_stack_pop(ss, &e->shadow, &lip) == SS_OK &&
+                  shadow_stack_pop(ss, &e->shadow, &scs) == SS_OK;
+        if (!ok || scs != cs || lip != rip || (prev & 3)) {
+            engine_violation(e, false, "far-ret-mismatch", in, true, rip, ok, ok ? lip : 0, how);
+            if (how->kind == RESUME_KILL || how->kind == RESUME_SIGNAL)
+                return 0;
+        } else {
+            ss->ssp = prev;
+        }
+    }
+    if (engine_explore(e, rip) != 0)
+        return -1;
+    return engine_run_to(e, true, rip, false, how);
+}
+
+static int handle_iret(engine *e, const insn *in, resume_action *how)
+{
+    engine_warn(e, "iret at 0x%llx: its shadow-stack effect is not modelled",
+                (unsigned long long)in->addr);
+    how->kind = RESUME_STEP;
+    e->cur->stepping = STEP_SINGLE;
+    return 0;
+}
+
+static int handle_int(engine *e, const insn *in, resume_action *how)
+{
+    (void)in;
+    /* int3 and friends: let QEMU raise the trap or signal; a step shows where it went. */
+    how->kind = RESUME_STEP;
+    e->cur->stepping = STEP_SINGLE;
+    return 0;
+}
+
+int handle_cet_insn(engine *e, const insn *in, resume_action *how);
+
+stop_handler engine_handler_for(insn_kind kind)
+{
+    static const stop_handler table[INSN_INVALID + 1] = {
+        [INSN_CALL_DIRECT] = handle_call,
+        [INSN_CALL_INDIRECT] = handle_call,
+        [INSN_JMP_INDIRECT] = handle_jmp_indirect,
+        [INSN_RET] = handle_ret,
+        [INSN_RET_IMM] = handle_ret,
+        [INSN_CALL_FAR] = handle_far_branch,
+        [INSN_JMP_FAR] = handle_far_branch,
+        [INSN_RET_FAR] = handle_far_ret,
+        [INSN_IRET] = handle_iret,
+        [INSN_SYSCALL] = handle_syscall,
+        [INSN_INT] = handle_int,
+        [INSN_RDSSP] = handle_cet_insn,
+        [INSN_INCSSP] = handle_cet_insn,
+        [INSN_SAVEPREVSSP] = handle_cet_insn,
+        [INSN_RSTORSSP] = handle_cet_insn,
+        [INSN_SETSSBSY] = handle_cet_insn,
+        [INSN_CLRSSBSY] = handle_cet_insn,
+        [INSN_WRSS] = handle_cet_insn,
+        [INSN_WRUSS] = handle_cet_insn,
+    };
+    return kind <= INSN_INVALID ? table[kind] : NULL;
+}

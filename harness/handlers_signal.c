@@ -1,0 +1,60 @@
+/* A guest signal stopped the target: QEMU is about to deliver it.  Push the kernel's
+ * shadow-stack signal frame (CET.md 3.3) when a handler will run, and forward the
+ * signal with "C" (a plain "c" would discard it). */
+#include "engine.h"
+
+#include "gdb_signals.h"
+
+enum { SA_RESETHAND_FLAG = 0x80000000 };
+
+/* The thread was running over an instruction when the signal came. */
+static int settle_step(engine *e, guest_thread *t)
+{
+    if (t->stepping == STEP_NONE)
+        return 0;
+    bool syscall_done = t->in_syscall && e->regs.rip != t->step_pc;
+    if (t->stepping == STEP_RUN_TO && t->step_to_temporary &&
+        engine_remove_breakpoint(e, t->step_to) != 0)
+        return -1;
+    t->stepping = STEP_NONE;
+    t->in_syscall = false;
+    return syscall_done ? handle_syscall_done(e, t) : 0;
+}
+
+/* Resumed at the twin ret, stopped before it ran: perform that ret now, so the
+ * signal frame's saved rip is where the ret was going. */
+static int finish_twin_ret(engine *e)
+{
+    uint64_t rsp = e->regs.gpr[REG_RSP], target;
+    if (engine_read_u64(e, rsp, &target) != 0 || engine_set_reg(e, REG_RSP, rsp + 8) != 0)
+        return -1;
+    return engine_set_reg(e, REG_RIP, target);
+}
+
+int handle_signal_stop(engine *e, int gdb_signal, resume_action *how)
+{
+    guest_thread *t = e->cur;
+    int sig = gdb_signal_to_linux(gdb_signal);
+    e->stats.signals++;
+    if (settle_step(e, t) != 0)
+        return -1;
+    if (e->twin_ret && e->regs.rip == e->twin_ret && finish_twin_ret(e) != 0)
+        return -1;
+    e->last_signal = sig;
+    e->last_signal_pc = e->regs.rip;
+    how->kind = RESUME_SIGNAL;
+    how->gdb_signal = gdb_signal;
+    if (sig <= 0 || sig >= MAX_SIGNALS)
+        return 0;
+    guest_sigaction *act = &e->sigactions[sig];
+    if (act->handler <= 1)
+        return 0; /* default action or ignored: no frame */
+    if (t->ss.enabled &&
+        shadow_stack_push_signal_frame(&t->ss, &e->shadow, act->restorer) != SS_OK)
+        engine_warn(e, "thread %d: no room for a signal frame on its shadow stack", t->number);
+    if (engine_explore(e, act->handler) != 0)
+        return -1;
+    if (act->flags & SA_RESETHAND_FLAG)
+        act->handler = 0;
+    return 0;
+}

@@ -1,0 +1,181 @@
+/* System calls: the ones that move control or create state the model must follow
+ * (signals, threads, code mappings, the kernel's shadow-stack ABI), and how to get
+ * past the syscall instruction without losing sight of the guest. */
+#include "engine.h"
+
+#include <string.h>
+
+enum {
+    SYS_MMAP = 9, SYS_MPROTECT = 10, SYS_MUNMAP = 11, SYS_RT_SIGACTION = 13,
+    SYS_RT_SIGRETURN = 15, SYS_MREMAP = 25, SYS_EXECVE = 59, SYS_EXIT = 60,
+    SYS_ARCH_PRCTL = 158, SYS_EXIT_GROUP = 231, SYS_EXECVEAT = 322, SYS_MAP_SHADOW_STACK = 453,
+};
+enum { ARCH_SHSTK_ENABLE = 0x5001, ARCH_SHSTK_DISABLE = 0x5002, ARCH_SHSTK_LOCK = 0x5003,
+       ARCH_SHSTK_UNLOCK = 0x5004, ARCH_SHSTK_STATUS = 0x5005 };
+enum { ARCH_SHSTK_SHSTK = 1, ARCH_SHSTK_WRSS = 2, SHADOW_STACK_SET_TOKEN = 1 };
+enum { PROT_WRITE_BIT = 2, PROT_EXEC_BIT = 4, SA_RESETHAND_BIT = 0x80000000 };
+enum { E_PERM = 1, E_FAULT = 14, E_INVAL = 22, E_NOSPC = 28, E_RANGE = 34 };
+/* Offset of the saved rip in the rt_sigframe at rsp when the restorer runs:
+ * ucontext's flags, link and stack (40 bytes), then sigcontext r8..rcx, rsp, rip. */
+enum { SIGFRAME_RIP_OFFSET = 40 + 16 * 8 };
+
+static int finish_emulated(engine *e, const insn *in, int64_t result, resume_action *how)
+{
+    if (engine_set_reg(e, REG_RAX, (uint64_t)result) != 0)
+        return -1;
+    how->kind = RESUME_CONTINUE_AT;
+    how->addr = in->addr + in->len;
+    return 0;
+}
+
+/* The kernel's shadow-stack arch_prctl calls (CET.md 3.1); QEMU answers EINVAL. */
+static int64_t shstk_prctl(engine *e, uint64_t code, uint64_t arg)
+{
+    shadow_stack *ss = &e->cur->ss;
+    switch (code) {
+    case ARCH_SHSTK_STATUS: {
+        uint64_t mask = (ss->enabled ? ARCH_SHSTK_SHSTK : 0) | (ss->wrss_enabled ? ARCH_SHSTK_WRSS : 0);
+        return rsp_write_memory(e->rsp, arg, &mask, 8) == RSP_OK ? 0 : -E_FAULT;
+    }
+    case ARCH_SHSTK_LOCK:
+        return 0;
+    case ARCH_SHSTK_UNLOCK:
+        return -E_INVAL;
+    }
+    if (arg != ARCH_SHSTK_SHSTK && arg != ARCH_SHSTK_WRSS)
+        return -E_INVAL;
+    bool enable = code == ARCH_SHSTK_ENABLE;
+    if (arg == ARCH_SHSTK_WRSS) {
+        if (!ss->enabled)
+            return -E_PERM;
+        ss->wrss_enabled = enable;
+        return 0;
+    }
+    if (enable && !ss->enabled)
+        ss->ssp = ss->base + ss->size; /* a fresh, empty stack, no token */
+    ss->enabled = enable;
+    if (!enable)
+        ss->wrss_enabled = false;
+    return 0;
+}
+
+/* map_shadow_stack(addr, size, flags) (CET.md 3.2); QEMU answers ENOSYS. */
+static int64_t map_shadow_stack(engine *e, uint64_t addr, uint64_t size, uint64_t flags)
+{
+    uint64_t base;
+    if (flags & ~(uint64_t)SHADOW_STACK_SET_TOKEN)
+        return -E_INVAL;
+    if ((flags & SHADOW_STACK_SET_TOKEN) && size < 8)
+        return -E_NOSPC;
+    if (addr && addr < (1ULL << 32))
+        return -E_RANGE;
+    if (size == 0 || shadow_memory_map(&e->shadow, size, &base) != 0)
+        return -E_INVAL;
+    if ((flags & SHADOW_STACK_SET_TOKEN) && shadow_memory_write(&e->shadow, base + size - 8,
+                                                                (base + size) | 1) == false) {
+        shadow_memory_unmap(&e->shadow, base);
+        return -E_INVAL;
+    }
+    return (int64_t)base;
+}
+
+static int record_sigaction(engine *e, uint64_t sig, uint64_t act)
+{
+    uint64_t raw[3];
+    if (act == 0 || sig == 0 || sig >= MAX_SIGNALS)
+        return 0;
+    if (rsp_read_memory(e->rsp, act, raw, sizeof raw) != RSP_OK)
+        return 0; /* the kernel would answer EFAULT; nothing changes */
+    e->sigactions[sig] = (guest_sigaction){raw[0], raw[1], raw[2]};
+    /* Explore the handler now, so its code has breakpoints before a signal arrives. */
+    return raw[0] > 1 ? engine_explore(e, raw[0]) : 0;
+}
+
+static bool needs_result(uint64_t nr)
+{
+    return nr == SYS_MMAP || nr == SYS_MPROTECT || nr == SYS_MUNMAP || nr == SYS_MREMAP;
+}
+
+/* Can the instruction after the syscall run unseen?  A single step runs the syscall
+ * and one more instruction (measured on QEMU 7.2): fine unless that one is a stop point. */
+static bool step_is_safe(engine *e, uint64_t nr, uint64_t next)
+{
+    insn in;
+    if (needs_result(nr) || code_cache_decode(&e->code, next, &in) != 0)
+        return false;
+    return !insn_is_stop_point(&in);
+}
+
+static int leave_syscall(engine *e, const insn *in, uint64_t nr, resume_action *how)
+{
+    uint64_t next = in->addr + in->len;
+    if (nr == SYS_RT_SIGRETURN) {
+        uint64_t resume_at;
+        if (engine_read_u64(e, e->regs.gpr[REG_RSP] + SIGFRAME_RIP_OFFSET, &resume_at) != 0)
+            return -1;
+        if (engine_explore(e, resume_at) != 0)
+            return -1;
+        return engine_run_to(e, true, resume_at, true, how);
+    }
+    if (nr == SYS_EXIT || nr == SYS_EXIT_GROUP || nr == SYS_EXECVE || nr == SYS_EXECVEAT) {
+        if (nr == SYS_EXECVE || nr == SYS_EXECVEAT)
+            engine_warn(e, "the guest called execve: the new program runs outside the harness");
+        int r = engine_run_to(e, false, 0, false, how);
+        if (nr == SYS_EXIT && e->nthreads > 1)
+            engine_forget_thread(e, e->cur->tid);
+        return r;
+    }
+    if (step_is_safe(e, nr, next)) {
+        e->cur->stepping = STEP_SINGLE;
+        e->cur->in_syscall = true;
+        e->cur->step_pc = in->addr;
+        how->kind = RESUME_STEP;
+        return engine_explore(e, next);
+    }
+    return engine_run_to(e, true, next, true, how);
+}
+
+int handle_syscall(engine *e, const insn *in, resume_action *how)
+{
+    guest_thread *t = e->cur;
+    const uint64_t *r = e->regs.gpr;
+    uint64_t nr = r[REG_RAX];
+    e->stats.syscalls++;
+    t->syscall_nr = nr;
+    uint64_t args[6] = {r[REG_RDI], r[REG_RSI], r[REG_RDX], r[REG_R10], r[REG_R8], r[REG_R9]};
+    memcpy(t->syscall_args, args, sizeof args);
+    if (nr == SYS_ARCH_PRCTL && args[0] >= ARCH_SHSTK_ENABLE && args[0] <= ARCH_SHSTK_STATUS)
+        return finish_emulated(e, in, shstk_prctl(e, args[0], args[1]), how);
+    if (nr == SYS_MAP_SHADOW_STACK)
+        return finish_emulated(e, in, map_shadow_stack(e, args[0], args[1], args[2]), how);
+    if (nr == SYS_RT_SIGACTION && record_sigaction(e, args[0], args[1]) != 0)
+        return -1;
+    if (nr == SYS_RT_SIGRETURN && t->ss.enabled &&
+        shadow_stack_pop_signal_frame(&t->ss, &e->shadow) != SS_OK) {
+        how->kind = RESUME_SIGNAL; /* the kernel's badframe: SIGSEGV */
+        how->gdb_signal = 11;
+        return 0;
+    }
+    return leave_syscall(e, in, nr, how);
+}
+
+int handle_syscall_done(engine *e, guest_thread *t)
+{
+    int64_t result = (int64_t)e->regs.gpr[REG_RAX];
+    const uint64_t *a = t->syscall_args;
+    if (result < 0 && result > -4096)
+        return 0;
+    switch (t->syscall_nr) {
+    case SYS_MMAP:
+        return code_cache_set_range(&e->code, (uint64_t)result, (uint64_t)result + a[1],
+                                    (a[2] & PROT_EXEC_BIT) && !(a[2] & PROT_WRITE_BIT));
+    case SYS_MPROTECT:
+        return code_cache_set_range(&e->code, a[0], a[0] + a[1],
+                                    (a[2] & PROT_EXEC_BIT) && !(a[2] & PROT_WRITE_BIT));
+    case SYS_MUNMAP:
+        return code_cache_set_range(&e->code, a[0], a[0] + a[1], false);
+    case SYS_MREMAP:
+        return code_cache_set_range(&e->code, (uint64_t)result, (uint64_t)result + a[2], false);
+    }
+    return 0;
+}

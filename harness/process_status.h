@@ -1,0 +1,13 @@
+/* waitpid statuses and process-wide signal settings, kept apart from the engine's
+ * headers because <signal.h> defines REG_* names that clash with ours. */
+#ifndef HARNESS_PROCESS_STATUS_H
+#define HARNESS_PROCESS_STATUS_H
+
+#include <stddef.h>
+
+/* "exit status 3" / "killed by signal 9". */
+const char *describe_wait_status(int status, char *buf, size_t cap);
+int wait_status_killed_by(int status);   /* the signal, or 0 */
+void ignore_sigpipe(void);
+
+#endif
