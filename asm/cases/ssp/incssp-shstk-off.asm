@@ -1,0 +1,13 @@
+; INCSSPQ with the shadow stack off is #UD: SIGILL.
+; options: --shstk=off
+; expect: crash signal=ILL
+; Under plain QEMU INCSSPQ decodes as a fence-like NOP and main returns 0.
+%include "rt.inc"
+global main, bad_incssp
+
+main:
+    mov eax, 1
+bad_incssp:
+    incsspq rax
+    xor eax, eax
+    ret

@@ -1,0 +1,19 @@
+; After arch_prctl enables WRSS, overwriting the shadow-stack copy of a return address with WRSSQ makes the unchanged normal return mismatch: violation at the RET.
+; expect: violation shstk at=bad_ret reason=ret-mismatch
+; Under plain QEMU arch_prctl fails and the program exits 3.
+%include "rt.inc"
+global main, victim, bad_ret
+
+main:
+    ENABLE_WRSS
+    call victim
+    mov eax, 99
+    ret
+
+victim:
+    xor edx, edx
+    rdsspq rdx
+    mov eax, 0x1234
+    wrssq [rdx], rax
+bad_ret:
+    ret
