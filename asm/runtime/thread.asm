@@ -47,10 +47,11 @@ thread_create:
     pop rbx
     ret
 
-global thread_child_start
+global thread_child_start, thread_entry_call
 thread_child_start:
     pop rax
     pop rdi
+thread_entry_call:
     call rax                    ; tracked: the entry function needs ENDBR64
     mov edi, eax
     mov eax, SYS_exit           ; this thread only
