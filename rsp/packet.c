@@ -51,7 +51,7 @@ static rsp_status wait_for_ack(rsp_conn *c, bool *nak)
 
 rsp_status rsp_send_frame(rsp_conn *c, const char *payload, size_t len)
 {
-    size_t framed;
+    size_t framed = 0;
     rsp_status st = frame_packet(c, payload, len, &framed);
     if (st != RSP_OK)
         return st;
