@@ -63,6 +63,10 @@ $(B)/progs/%: tests/integration/progs/%.asm | deps
 	@mkdir -p $(B)/progs/obj
 	$(NASM) -f elf64 -I asm/ -o $(B)/progs/obj/$*.o $<
 	ld -static -nostdlib -o $@ $(B)/progs/obj/$*.o
+$(B)/progs/elf32: tests/integration/progs/elf32.asm | deps
+	@mkdir -p $(B)/progs/obj
+	$(NASM) -f elf32 -o $(B)/progs/obj/elf32.o $<
+	ld -m elf_i386 -o $@ $(B)/progs/obj/elf32.o
 progs: $(PROGS)
 
 include corpus.mk
@@ -87,11 +91,16 @@ check: deps
 	$(MAKE) integration
 	$(MAKE) check-corpus
 
+# The reports are checked (schema, rendered DOM) even when cases fail; the corpus's
+# own status decides the target's, and its "N passed, N failed" line is the last.
 check-corpus: $(B)/asan/cetharness corpus
 	@mkdir -p $(B)/reports
+	@status=0; \
 	$(B)/asan/cetharness suite --qemu "$(QEMU)" -j $(JOBS) --build-dir $(B) \
 	  --junit $(B)/reports/junit.xml --html $(B)/reports/report.html \
-	  --json $(B)/reports/report.json
+	  --json $(B)/reports/report.json > $(B)/reports/suite.log || status=$$?; \
+	tests/reports/check-reports $(B)/reports/junit.xml $(B)/reports/report.html $(B)/reports || status=1; \
+	cat $(B)/reports/suite.log; exit $$status
 
 suite: $(B)/cetharness corpus
 	@mkdir -p $(B)/reports
@@ -99,8 +108,24 @@ suite: $(B)/cetharness corpus
 	  --junit $(B)/reports/junit.xml --html $(B)/reports/report.html \
 	  --json $(B)/reports/report.json
 
+$(B)/bench/%-guest: bench/%-guest.asm | deps
+	@mkdir -p $(B)/bench
+	$(NASM) -f elf64 -o $@.o $<
+	ld -static -nostdlib -o $@ $@.o
+$(B)/bench/bare-stop: bench/bare_stop.c $(REL_LIB)
+	@mkdir -p $(B)/bench
+	$(CC) $(CFLAGS_REL) -o $@ $^ $(PKG_LIBS)
+
 bench: $(B)/cetharness $(B)/bench/bench-guest $(B)/bench/bare-stop $(B)/bench/bare-guest
 	bench/run-bench "$(QEMU)" $(B)
+
+FUZZ_CC ?= clang
+FUZZ_FLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -DFUZZING -fsanitize=fuzzer,address,undefined $(INCLUDES)
+fuzz: | deps
+	@mkdir -p $(B)/fuzz
+	$(FUZZ_CC) $(FUZZ_FLAGS) rsp/*.c fuzz/fuzz_rsp_packet.c -o $(B)/fuzz/fuzz_rsp_packet
+	$(FUZZ_CC) $(FUZZ_FLAGS) harness/case_manifest.c fuzz/fuzz_case_manifest.c -o $(B)/fuzz/fuzz_case_manifest
+	@echo "run e.g. $(B)/fuzz/fuzz_rsp_packet -max_total_time=60"
 
 clean:
 	rm -rf $(B)

@@ -1,0 +1,166 @@
+#include "run_helpers.h"
+
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const char *env_or(const char *name, const char *fallback)
+{
+    const char *v = getenv(name);
+    return v && *v ? v : fallback;
+}
+
+const char *prog_path(const char *name)
+{
+    static char buf[4][1024];
+    static int i;
+    char *p = buf[i++ & 3];
+    snprintf(p, 1024, "%s/%s", env_or("PROGS", "build/progs"), name);
+    return p;
+}
+
+const char *corpus_path(const char *case_name)
+{
+    static char buf[4][1024];
+    static int i;
+    char *p = buf[i++ & 3];
+    snprintf(p, 1024, "%s/%s", env_or("CORPUS", "build/corpus"), case_name);
+    return p;
+}
+
+void run_harness(harness_result *r, const char *qemu_override, const char *const *args)
+{
+    char json_path[] = "/tmp/cetharness-test-XXXXXX";
+    int jfd = mkstemp(json_path);
+    cr_assert_geq(jfd, 0);
+    close(jfd);
+    unlink(json_path); /* the harness must create it */
+    const char *argv[64];
+    size_t n = 0;
+    argv[n++] = env_or("CETHARNESS", "build/asan/cetharness");
+    argv[n++] = "run";
+    argv[n++] = "--json";
+    argv[n++] = json_path;
+    argv[n++] = "--qemu";
+    argv[n++] = qemu_override ? qemu_override : env_or("QEMU", "qemu-x86_64");
+    for (size_t i = 0; args[i] && n < 62; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    int err_pipe[2];
+    cr_assert_eq(pipe(err_pipe), 0);
+    pid_t pid = fork();
+    cr_assert_geq(pid, 0);
+    if (pid == 0) {
+        dup2(err_pipe[1], 2);
+        close(err_pipe[0]);
+        int devnull = open("/dev/null", O_RDWR);
+        dup2(devnull, 0);
+        dup2(devnull, 1);
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    close(err_pipe[1]);
+    memset(r, 0, sizeof *r);
+    size_t used = 0;
+    ssize_t got;
+    while ((got = read(err_pipe[0], r->stderr_text + used, sizeof r->stderr_text - 1 - used)) > 0)
+        used += (size_t)got;
+    close(err_pipe[0]);
+    int status;
+    waitpid(pid, &status, 0);
+    r->status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    r->json = json_object_from_file(json_path);
+    unlink(json_path);
+}
+
+void harness_result_free(harness_result *r)
+{
+    if (r->json)
+        json_object_put(r->json);
+    r->json = NULL;
+}
+
+json_object *json_at(json_object *root, const char *path)
+{
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", path);
+    json_object *cur = root;
+    for (char *tok = strtok(buf, "."); tok && cur; tok = strtok(NULL, ".")) {
+        char *bracket = strchr(tok, '[');
+        if (bracket)
+            *bracket = 0;
+        if (!json_object_object_get_ex(cur, tok, &cur))
+            return NULL;
+        if (bracket) {
+            size_t idx = strtoul(bracket + 1, NULL, 10);
+            if (!json_object_is_type(cur, json_type_array) || idx >= json_object_array_length(cur))
+                return NULL;
+            cur = json_object_array_get_idx(cur, idx);
+        }
+    }
+    return cur;
+}
+
+const char *json_str(json_object *root, const char *path)
+{
+    json_object *o = json_at(root, path);
+    return o && json_object_is_type(o, json_type_string) ? json_object_get_string(o) : "";
+}
+
+int64_t json_int(json_object *root, const char *path)
+{
+    json_object *o = json_at(root, path);
+    return o ? json_object_get_int64(o) : -1;
+}
+
+uint64_t json_hex(json_object *root, const char *path)
+{
+    return strtoull(json_str(root, path), NULL, 16);
+}
+
+uint64_t symbol_address(const char *elf_path, const char *symbol)
+{
+    char cmd[2048], line[512];
+    snprintf(cmd, sizeof cmd, "nm '%s'", elf_path);
+    FILE *p = popen(cmd, "r");
+    cr_assert_not_null(p);
+    uint64_t addr = 0;
+    while (fgets(line, sizeof line, p)) {
+        char name[256], type;
+        unsigned long long a;
+        if (sscanf(line, "%llx %c %255s", &a, &type, name) == 3 && strcmp(name, symbol) == 0)
+            addr = a;
+    }
+    pclose(p);
+    cr_assert_neq(addr, 0, "no symbol %s in %s", symbol, elf_path);
+    return addr;
+}
+
+int process_running(const char *needle)
+{
+    DIR *d = opendir("/proc");
+    struct dirent *de;
+    int found = 0;
+    while (d && (de = readdir(d))) {
+        char path[300], cmd[4096];
+        snprintf(path, sizeof path, "/proc/%s/cmdline", de->d_name);
+        FILE *f = fopen(path, "r");
+        if (!f)
+            continue;
+        size_t n = fread(cmd, 1, sizeof cmd - 1, f);
+        fclose(f);
+        for (size_t i = 0; i < n; i++)
+            if (!cmd[i]) cmd[i] = ' ';
+        cmd[n] = 0;
+        if (strstr(cmd, needle) && !strstr(cmd, "integration-tests"))
+            found = 1;
+    }
+    if (d)
+        closedir(d);
+    return found;
+}

@@ -1,0 +1,32 @@
+/* Running build/asan/cetharness from integration tests and reading its JSON. */
+#ifndef TESTS_RUN_HELPERS_H
+#define TESTS_RUN_HELPERS_H
+
+#include <json-c/json.h>
+#include <stdint.h>
+
+typedef struct harness_result {
+    int status;              /* exit status, or 128+signal */
+    char stderr_text[8192];
+    json_object *json;       /* NULL when no JSON was written */
+} harness_result;
+
+/* Path of a test program (PROGS dir) or of a corpus case (CORPUS dir, "cat/name"). */
+const char *prog_path(const char *name);
+const char *corpus_path(const char *case_name);
+/* Run cetharness with these arguments (NULL-terminated); always adds --json and the
+ * QEMU from the environment unless qemu_override is given. */
+void run_harness(harness_result *r, const char *qemu_override, const char *const *args);
+void harness_result_free(harness_result *r);
+
+/* JSON helpers: "exit.status", "violations[0].reason" style paths. */
+json_object *json_at(json_object *root, const char *path);
+const char *json_str(json_object *root, const char *path);
+int64_t json_int(json_object *root, const char *path);
+uint64_t json_hex(json_object *root, const char *path);
+/* Address of a symbol of an ELF file, by running nm (tests only). */
+uint64_t symbol_address(const char *elf_path, const char *symbol);
+/* Is any process still running whose command line contains needle? */
+int process_running(const char *needle);
+
+#endif

@@ -1,0 +1,131 @@
+/* cetharness run on bad input: one clear line on stderr, exit 125, nothing left running. */
+#include "run_helpers.h"
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void assert_one_line_error(const harness_result *r, const char *needle)
+{
+    cr_assert_eq(r->status, 125, "exit status %d, stderr: %s", r->status, r->stderr_text);
+    cr_assert_not_null(strstr(r->stderr_text, needle), "stderr lacks '%s': %s", needle, r->stderr_text);
+    const char *nl = strchr(r->stderr_text, '\n');
+    cr_assert(nl && nl[1] == '\0', "not exactly one line: %s", r->stderr_text);
+}
+
+/* A script standing in for QEMU; the path is returned in buf. */
+static const char *write_script(char *buf, size_t cap, const char *body)
+{
+    snprintf(buf, cap, "/tmp/cetharness-fakeqemu-%d-%ld", getpid(), random());
+    FILE *f = fopen(buf, "w");
+    cr_assert_not_null(f);
+    fprintf(f, "#!/bin/sh\n%s\n", body);
+    fclose(f);
+    chmod(buf, 0755);
+    return buf;
+}
+
+Test(run_errors, missing_program)
+{
+    harness_result r;
+    const char *args[] = {"--", "/nonexistent/prog", NULL};
+    run_harness(&r, NULL, args);
+    assert_one_line_error(&r, "/nonexistent/prog");
+    cr_assert_str_eq(json_str(r.json, "exit.status"), "error");
+    harness_result_free(&r);
+}
+
+Test(run_errors, not_an_elf)
+{
+    harness_result r;
+    const char *args[] = {"--", "/etc/hostname", NULL};
+    run_harness(&r, NULL, args);
+    assert_one_line_error(&r, "not an ELF");
+    harness_result_free(&r);
+}
+
+Test(run_errors, elf_32bit)
+{
+    harness_result r;
+    const char *args[] = {"--", prog_path("elf32"), NULL};
+    run_harness(&r, NULL, args);
+    assert_one_line_error(&r, "32-bit");
+    harness_result_free(&r);
+}
+
+Test(run_errors, missing_qemu)
+{
+    harness_result r;
+    const char *args[] = {"--", prog_path("clean-exit"), NULL};
+    run_harness(&r, "/nonexistent/qemu-x86_64", args);
+    assert_one_line_error(&r, "/nonexistent/qemu-x86_64");
+    harness_result_free(&r);
+}
+
+Test(run_errors, qemu_for_another_architecture)
+{
+    char path[256];
+    harness_result r;
+    write_script(path, sizeof path, "echo 'qemu-aarch64 version 7.2.22'");
+    const char *args[] = {"--", prog_path("clean-exit"), NULL};
+    run_harness(&r, path, args);
+    assert_one_line_error(&r, "not qemu-x86_64");
+    unlink(path);
+    harness_result_free(&r);
+}
+
+Test(run_errors, bad_option_value)
+{
+    harness_result r;
+    const char *args[] = {"--ibt=maybe", "--", prog_path("clean-exit"), NULL};
+    run_harness(&r, NULL, args);
+    assert_one_line_error(&r, "--ibt");
+    harness_result_free(&r);
+}
+
+Test(run_errors, qemu_dying_mid_run_is_an_error_and_leaves_nothing)
+{
+    char path[256], body[1024];
+    const char *real = getenv("QEMU") ? getenv("QEMU") : "qemu-x86_64";
+    /* exec keeps the pid, so the background killer hits QEMU itself. */
+    snprintf(body, sizeof body,
+             "case \"$1\" in --version) exec %s --version;; esac\n"
+             "(sleep 1; kill -9 $$) &\nexec %s \"$@\"", real, real);
+    write_script(path, sizeof path, body);
+    harness_result r;
+    const char *args[] = {"--timeout", "30", "--", prog_path("hang"), NULL};
+    run_harness(&r, path, args);
+    assert_one_line_error(&r, "QEMU");
+    cr_assert_str_eq(json_str(r.json, "exit.status"), "error");
+    cr_assert_not(process_running(prog_path("hang")));
+    unlink(path);
+    harness_result_free(&r);
+}
+
+Test(run_errors, hanging_guest_times_out_and_is_killed)
+{
+    harness_result r;
+    const char *args[] = {"--timeout", "2", "--", prog_path("hang"), NULL};
+    run_harness(&r, NULL, args);
+    cr_assert_eq(r.status, 125, "stderr: %s", r.stderr_text);
+    cr_assert_str_eq(json_str(r.json, "exit.status"), "timeout");
+    cr_assert_not(process_running(prog_path("hang")), "QEMU still running after the timeout");
+    harness_result_free(&r);
+}
+
+Test(run, clean_program_passes_its_exit_status_through)
+{
+    harness_result r;
+    const char *args[] = {"--", prog_path("clean-exit"), NULL};
+    run_harness(&r, NULL, args);
+    cr_assert_eq(r.status, 7, "stderr: %s", r.stderr_text);
+    cr_assert_str_eq(json_str(r.json, "exit.status"), "exited");
+    cr_assert_eq(json_int(r.json, "exit.code"), 7);
+    cr_assert_eq(json_object_array_length(json_at(r.json, "violations")), 0);
+    cr_assert_eq(json_int(r.json, "stats.calls"), 2);
+    cr_assert_eq(json_int(r.json, "stats.rets"), 2);
+    harness_result_free(&r);
+}
