@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { EXIT_HARNESS_ERROR = 125, EXIT_TIMEOUT = 124, CONNECT_TIMEOUT_MS = 10000 };
+enum { EXIT_HARNESS_ERROR = 125, EXIT_TIMEOUT = 125, CONNECT_TIMEOUT_MS = 10000 };
 
 typedef struct run_state {
     run_options opt;

@@ -489,6 +489,11 @@ int engine_run(engine *e)
             e->end = END_STOPPED;
             return 0;
         }
+        if (how.kind == RESUME_SIGNAL && e->injected_signal == 0) {
+            /* A fault the model raises (#UD, #GP, #PF): a crash if it ends the guest. */
+            e->last_signal = gdb_signal_to_linux(how.gdb_signal);
+            e->last_signal_pc = e->regs.rip;
+        }
         if (resume(e, &how) != 0)
             return -1;
         rsp_stop st;

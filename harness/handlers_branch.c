@@ -105,7 +105,11 @@ static void check_return(engine *e, const insn *in, uint64_t actual, resume_acti
     if (!ss->enabled)
         return;
     if (shadow_stack_peek(ss, &e->shadow, &expected) != SS_OK) {
-        engine_violation(e, false, "ret-underflow", in, true, actual, false, 0, how);
+        /* Reading past the top of the shadow stack is a #PF, not a #CP: SIGSEGV. */
+        engine_warn(e, "thread %d: ret at 0x%llx with an empty shadow stack (#PF)",
+                    e->cur->number, (unsigned long long)in->addr);
+        how->kind = RESUME_SIGNAL;
+        how->gdb_signal = 11;
         return;
     }
     if (expected == actual) {

@@ -39,7 +39,7 @@ void run_options_usage(FILE *out)
           "  -q, --quiet              no report on stderr\n"
           "  -v                       trace every stop on stderr (-vv: also RSP packets)\n"
           "exit status: the guest's (128+N for signal N) when clean, 1 on a violation,\n"
-          "124 on timeout, 125 when the harness could not run.\n", out);
+          "125 when the harness could not run or the guest timed out.\n", out);
 }
 
 const char *violation_mode_name(violation_mode m)
