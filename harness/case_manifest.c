@@ -318,9 +318,17 @@ static int directive_timeout(case_manifest *m, char *value, char *p, size_t cap)
 static int directive_needs(case_manifest *m, char *value, char *p, size_t cap)
 {
     int major, minor, used = 0;
+    char feature[64];
+    /* "needs: model=NAME": a behaviour the harness's CET model may not have. */
+    if (sscanf(value, " model=%63[a-z0-9-] %n", feature, &used) == 1 && !value[used]) {
+        free(m->needs_model);
+        m->needs_model = strdup(feature);
+        return m->needs_model ? 0 : problem(p, cap, "out of memory");
+    }
+    used = 0;
     if (sscanf(value, " qemu>=%d.%d %n", &major, &minor, &used) != 2 || value[used] ||
         major < 0 || minor < 0)
-        return problem(p, cap, "bad needs: '%s' (qemu>=X.Y)", value);
+        return problem(p, cap, "bad needs: '%s' (qemu>=X.Y or model=NAME)", value);
     m->has_needs_qemu = true;
     m->needs_qemu_major = major;
     m->needs_qemu_minor = minor;
@@ -452,6 +460,7 @@ static int walk_header(parse_state *st, char *text, case_comment_style style,
 void case_manifest_free(case_manifest *m)
 {
     free(m->description);
+    free(m->needs_model);
     free(m->signal);
     for (size_t i = 0; i < m->nviolations; i++)
         free_violation(&m->violations[i]);

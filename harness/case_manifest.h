@@ -39,6 +39,7 @@ typedef struct case_manifest {
     double timeout_s;                  /* 0 when not stated: CASE_DEFAULT_TIMEOUT_S */
     bool has_needs_qemu;
     int needs_qemu_major, needs_qemu_minor;
+    char *needs_model;                 /* "needs: model=NAME", NULL when absent */
 } case_manifest;
 
 /* Parse a case's header from text.  file names the case in messages.  On failure

@@ -251,6 +251,21 @@ static bool qemu_too_old(const qemu_info *q, const case_manifest *m)
            (q->major == m->needs_qemu_major && q->minor < m->needs_qemu_minor);
 }
 
+/* Behaviours of CET that this harness's model does not have, named as cases'
+ * "needs: model=NAME" name them.  Cases that need one are skipped, saying why. */
+static const struct { const char *name, *why; } missing_model_features[] = {
+    {"guest-visible-shadow-stack",
+     "shadow stacks live in the harness, so ordinary guest loads and stores cannot reach them"},
+};
+
+static const char *missing_model_feature(const char *name)
+{
+    for (size_t i = 0; i < sizeof missing_model_features / sizeof missing_model_features[0]; i++)
+        if (strcmp(name, missing_model_features[i].name) == 0)
+            return missing_model_features[i].why;
+    return NULL;
+}
+
 /* Settles what can be settled without running: broken headers, skips, missing programs. */
 static void preflight(const suite_ctx *s, case_state *c)
 {
@@ -260,6 +275,9 @@ static void preflight(const suite_ctx *s, case_state *c)
         set_outcome(c, CASE_ERROR, "%s", c->sc->problem);
     } else if (case_manifest_load(c->sc->file, &c->m, err, sizeof err) != 0) {
         set_outcome(c, CASE_ERROR, "%s", err);
+    } else if (m->needs_model && missing_model_feature(m->needs_model)) {
+        set_outcome(c, CASE_SKIP, "needs model=%s: %s", m->needs_model,
+                    missing_model_feature(m->needs_model));
     } else if (m->has_needs_qemu && !*s->qemu.version) {
         set_outcome(c, CASE_ERROR, "needs qemu>=%d.%d, but the version of %s is unknown",
                     m->needs_qemu_major, m->needs_qemu_minor, s->qemu.path);

@@ -34,12 +34,24 @@ void code_cache_free(code_cache *cc)
 
 void code_cache_next_generation(code_cache *cc) { cc->generation++; }
 
-bool code_cache_is_stable(const code_cache *cc, uint64_t addr)
+static const code_range *range_of(const code_cache *cc, uint64_t addr)
 {
     for (size_t i = cc->nranges; i-- > 0;)
         if (addr >= cc->ranges[i].lo && addr < cc->ranges[i].hi)
-            return cc->ranges[i].stable;
-    return false;
+            return &cc->ranges[i];
+    return NULL;
+}
+
+bool code_cache_is_stable(const code_cache *cc, uint64_t addr)
+{
+    const code_range *r = range_of(cc, addr);
+    return r && r->stable;
+}
+
+bool code_cache_known_noexec(const code_cache *cc, uint64_t addr)
+{
+    const code_range *r = range_of(cc, addr);
+    return r && !r->exec;
 }
 
 void code_cache_forget(code_cache *cc, uint64_t lo, uint64_t hi)
@@ -57,8 +69,9 @@ void code_cache_forget(code_cache *cc, uint64_t lo, uint64_t hi)
         }
 }
 
-int code_cache_set_range(code_cache *cc, uint64_t lo, uint64_t hi, bool stable)
+int code_cache_set_range(code_cache *cc, uint64_t lo, uint64_t hi, bool exec, bool write)
 {
+    bool stable = exec && !write;
     if (cc->nranges == cc->capranges) {
         size_t cap = cc->capranges ? cc->capranges * 2 : 16;
         code_range *r = realloc(cc->ranges, cap * sizeof *r);
@@ -67,7 +80,7 @@ int code_cache_set_range(code_cache *cc, uint64_t lo, uint64_t hi, bool stable)
         cc->ranges = r;
         cc->capranges = cap;
     }
-    cc->ranges[cc->nranges++] = (code_range){page_of(lo), page_of(hi + CODE_PAGE_SIZE - 1), stable};
+    cc->ranges[cc->nranges++] = (code_range){page_of(lo), page_of(hi + CODE_PAGE_SIZE - 1), stable, exec};
     code_cache_forget(cc, page_of(lo), page_of(hi + CODE_PAGE_SIZE - 1));
     return 0;
 }

@@ -18,7 +18,7 @@
 
 enum { CODE_PAGE_SIZE = 4096 };
 
-typedef struct code_range { uint64_t lo, hi; bool stable; } code_range;
+typedef struct code_range { uint64_t lo, hi; bool stable, exec; } code_range;
 
 typedef struct code_page {
     uint64_t addr;
@@ -41,10 +41,14 @@ void code_cache_init(code_cache *cc, rsp_conn *rsp);
 void code_cache_free(code_cache *cc);
 /* The guest ran: mutable pages must be read again before use. */
 void code_cache_next_generation(code_cache *cc);
-/* Declare [lo, hi) stable or mutable and drop what was cached there. */
-int code_cache_set_range(code_cache *cc, uint64_t lo, uint64_t hi, bool stable);
+/* Declare [lo, hi) mapped with these permissions and drop what was cached there.
+ * Stable = executable and never writable. */
+int code_cache_set_range(code_cache *cc, uint64_t lo, uint64_t hi, bool exec, bool write);
 void code_cache_forget(code_cache *cc, uint64_t lo, uint64_t hi);
 bool code_cache_is_stable(const code_cache *cc, uint64_t addr);
+/* Known to be mapped without execute permission (an ELF data segment, an mmap
+ * without PROT_EXEC)?  False when executable or when the harness does not know. */
+bool code_cache_known_noexec(const code_cache *cc, uint64_t addr);
 /* Copy len bytes at addr (may cross a page); -1 when the guest memory is unreadable. */
 int code_cache_read(code_cache *cc, uint64_t addr, uint8_t *buf, size_t len);
 /* The page holding addr, read if needed; NULL when unreadable. */

@@ -453,6 +453,56 @@ static int wait_for_stop(engine *e, rsp_stop *st)
     return rsp_fail(e, "lost the stop reply");
 }
 
+/* Where the program and its interpreter were loaded: AT_ENTRY and AT_BASE of auxv. */
+static void read_auxv(engine *e, uint64_t *at_entry, uint64_t *at_base)
+{
+    char *data = NULL;
+    size_t len = 0;
+    *at_entry = *at_base = 0;
+    if (rsp_read_xfer(e->rsp, "auxv", "", &data, &len) != RSP_OK) {
+        free(data);
+        return;
+    }
+    for (size_t off = 0; off + 16 <= len; off += 16) {
+        uint64_t type, value;
+        memcpy(&type, data + off, 8);
+        memcpy(&value, data + off + 8, 8);
+        if (type == 9)
+            *at_entry = value;
+        else if (type == 7)
+            *at_base = value;
+    }
+    free(data);
+}
+
+static void map_segments(engine *e, const elf_facts *f, uint64_t bias)
+{
+    for (size_t i = 0; i < f->nsegments; i++) {
+        const elf_segment *s = &f->segments[i];
+        code_cache_set_range(&e->code, s->vaddr + bias, s->vaddr + bias + s->memsz, s->exec, s->write);
+    }
+}
+
+/* The program's and the loader's segments are known before the first instruction;
+ * everything mapped later is learnt from mmap/mprotect. */
+static void learn_layout(engine *e)
+{
+    uint64_t at_entry, at_base;
+    read_auxv(e, &at_entry, &at_base);
+    e->load_bias = e->elf->is_pie && at_entry ? at_entry - e->elf->entry : 0;
+    map_segments(e, e->elf, e->load_bias);
+    if (!e->elf->has_interp || !at_base)
+        return;
+    elf_facts interp;
+    char err[512];
+    if (elf_facts_load(e->elf->interp, &interp, err, sizeof err) != 0) {
+        engine_warn(e, "cannot read the program interpreter: %s", err);
+        return;
+    }
+    map_segments(e, &interp, at_base);
+    elf_facts_free(&interp);
+}
+
 static int start(engine *e, resume_action *how)
 {
     rsp_stop st;
@@ -461,16 +511,8 @@ static int start(engine *e, resume_action *how)
     e->cur = engine_thread(e, st.has_thread ? st.tid : 0);
     if (!e->cur || read_registers(e) != 0)
         return -1;
+    learn_layout(e);
     uint64_t pc = e->regs.rip;
-    if (e->elf->entry && !e->elf->is_pie)
-        e->load_bias = 0;
-    else if (!e->elf->has_interp)
-        e->load_bias = pc - e->elf->entry;
-    for (size_t i = 0; i < e->elf->nsegments; i++) {
-        const elf_segment *s = &e->elf->segments[i];
-        if (s->exec && !s->write && e->load_bias == 0)
-            code_cache_set_range(&e->code, s->vaddr, s->vaddr + s->memsz, true);
-    }
     if (engine_explore(e, pc) != 0)
         return -1;
     how->kind = RESUME_CONTINUE;

@@ -30,6 +30,23 @@ static void check_landing(engine *e, const insn *in, uint64_t target, resume_act
         engine_violation(e, true, "missing-endbranch", in, true, target, false, 0, how);
 }
 
+/* Arrive at a branch target the harness has performed the branch to.  A target in
+ * memory known not to be executable faults on instruction fetch, as on hardware:
+ * QEMU's "c ADDR" would run it regardless. */
+static int land(engine *e, uint64_t target, resume_action *how)
+{
+    if (code_cache_known_noexec(&e->code, target)) {
+        if (engine_set_reg(e, REG_RIP, target) != 0)
+            return -1;
+        how->kind = RESUME_SIGNAL;
+        how->gdb_signal = 11;
+        return 0;
+    }
+    how->kind = RESUME_CONTINUE_AT;
+    how->addr = target;
+    return engine_explore(e, target);
+}
+
 /* Perform a near call: push the return address on the guest stack and go. */
 static int perform_call(engine *e, const insn *in, uint64_t target, resume_action *how)
 {
@@ -45,11 +62,7 @@ static int perform_call(engine *e, const insn *in, uint64_t target, resume_actio
     }
     if (engine_write_u64(e, rsp, ret) != 0 || engine_set_reg(e, REG_RSP, rsp) != 0)
         return -1;
-    if (engine_explore(e, target) != 0)
-        return -1;
-    how->kind = RESUME_CONTINUE_AT;
-    how->addr = target;
-    return 0;
+    return land(e, target, how);
 }
 
 static int handle_call(engine *e, const insn *in, resume_action *how)
@@ -76,11 +89,7 @@ static int handle_jmp_indirect(engine *e, const insn *in, resume_action *how)
     check_landing(e, in, target, how);
     if (how->kind == RESUME_KILL || how->kind == RESUME_SIGNAL)
         return 0;
-    if (engine_explore(e, target) != 0)
-        return -1;
-    how->kind = RESUME_CONTINUE_AT;
-    how->addr = target;
-    return 0;
+    return land(e, target, how);
 }
 
 /* A return whose address mismatches: with --on-violation=continue the mirror
@@ -131,17 +140,14 @@ static int handle_ret(engine *e, const insn *in, resume_action *how)
     check_return(e, in, actual, how);
     if (how->kind == RESUME_KILL || how->kind == RESUME_SIGNAL)
         return 0;
-    if (engine_explore(e, actual) != 0)
-        return -1;
-    how->kind = RESUME_CONTINUE_AT;
-    if (in->kind == INSN_RET && e->twin_ret) {
+    if (in->kind == INSN_RET && e->twin_ret && !code_cache_known_noexec(&e->code, actual)) {
+        how->kind = RESUME_CONTINUE_AT;
         how->addr = e->twin_ret; /* the twin pops [rsp] itself: no register write */
-        return 0;
+        return engine_explore(e, actual);
     }
     if (engine_set_reg(e, REG_RSP, rsp + 8 + (in->kind == INSN_RET_IMM ? in->imm : 0)) != 0)
         return -1;
-    how->addr = actual;
-    return 0;
+    return land(e, actual, how);
 }
 
 /* Far transfers are rare: QEMU performs them (selectors, privilege checks) and the

@@ -15,11 +15,12 @@ static int raise_signal(resume_action *how, int gdb_signal)
     return 0;
 }
 
-static int skip(const insn *in, resume_action *how)
+/* Resume after the instruction, which the explorer has not seen past. */
+static int skip(engine *e, const insn *in, resume_action *how)
 {
     how->kind = RESUME_CONTINUE_AT;
     how->addr = in->addr + in->len;
-    return 0;
+    return engine_explore(e, how->addr);
 }
 
 static int fault_to_signal(ss_result r, resume_action *how)
@@ -36,14 +37,14 @@ static int rdssp(engine *e, const insn *in, resume_action *how)
         if (engine_set_reg(e, in->reg, value) != 0)
             return -1;
     }
-    return skip(in, how); /* disabled: a NOP, the register keeps its value */
+    return skip(e, in, how); /* disabled: a NOP, the register keeps its value */
 }
 
 static int incssp(engine *e, const insn *in, resume_action *how)
 {
     uint64_t count = guest_reg(&e->regs, in->reg);
     ss_result r = shadow_stack_incssp(&e->cur->ss, &e->shadow, count, in->wide ? 8 : 4);
-    return r == SS_OK ? skip(in, how) : fault_to_signal(r, how);
+    return r == SS_OK ? skip(e, in, how) : fault_to_signal(r, how);
 }
 
 static int set_rstorssp_flags(engine *e, bool carry)
@@ -67,17 +68,17 @@ static int rstorssp(engine *e, const insn *in, resume_action *how)
         uint64_t token = 0;
         shadow_memory_read(&e->shadow, addr, &token);
         engine_violation(e, false, "rstorssp-token", in, true, addr, true, token, how);
-        return how->kind == RESUME_KILL || how->kind == RESUME_SIGNAL ? 0 : skip(in, how);
+        return how->kind == RESUME_KILL || how->kind == RESUME_SIGNAL ? 0 : skip(e, in, how);
     }
     if (r != SS_OK)
         return fault_to_signal(r, how);
-    return set_rstorssp_flags(e, carry) != 0 ? -1 : skip(in, how);
+    return set_rstorssp_flags(e, carry) != 0 ? -1 : skip(e, in, how);
 }
 
 static int saveprevssp(engine *e, const insn *in, resume_action *how)
 {
     ss_result r = shadow_stack_saveprevssp(&e->cur->ss, &e->shadow);
-    return r == SS_OK ? skip(in, how) : fault_to_signal(r, how);
+    return r == SS_OK ? skip(e, in, how) : fault_to_signal(r, how);
 }
 
 static int wrss(engine *e, const insn *in, resume_action *how)
@@ -88,7 +89,7 @@ static int wrss(engine *e, const insn *in, resume_action *how)
     uint64_t value = guest_reg(&e->regs, in->reg);
     bool ok = in->wide ? shadow_memory_write(&e->shadow, addr, value)
                        : shadow_memory_write32(&e->shadow, addr, (uint32_t)value);
-    return ok ? skip(in, how) : raise_signal(how, GDB_SIGSEGV);
+    return ok ? skip(e, in, how) : raise_signal(how, GDB_SIGSEGV);
 }
 
 int handle_cet_insn(engine *e, const insn *in, resume_action *how)

@@ -25,7 +25,7 @@ static int finish_emulated(engine *e, const insn *in, int64_t result, resume_act
         return -1;
     how->kind = RESUME_CONTINUE_AT;
     how->addr = in->addr + in->len;
-    return 0;
+    return engine_explore(e, how->addr);
 }
 
 /* The kernel's shadow-stack arch_prctl calls (CET.md 3.1); QEMU answers EINVAL. */
@@ -168,14 +168,14 @@ int handle_syscall_done(engine *e, guest_thread *t)
     switch (t->syscall_nr) {
     case SYS_MMAP:
         return code_cache_set_range(&e->code, (uint64_t)result, (uint64_t)result + a[1],
-                                    (a[2] & PROT_EXEC_BIT) && !(a[2] & PROT_WRITE_BIT));
+                                    a[2] & PROT_EXEC_BIT, a[2] & PROT_WRITE_BIT);
     case SYS_MPROTECT:
-        return code_cache_set_range(&e->code, a[0], a[0] + a[1],
-                                    (a[2] & PROT_EXEC_BIT) && !(a[2] & PROT_WRITE_BIT));
+        return code_cache_set_range(&e->code, a[0], a[0] + a[1], a[2] & PROT_EXEC_BIT,
+                                    a[2] & PROT_WRITE_BIT);
     case SYS_MUNMAP:
-        return code_cache_set_range(&e->code, a[0], a[0] + a[1], false);
-    case SYS_MREMAP:
-        return code_cache_set_range(&e->code, (uint64_t)result, (uint64_t)result + a[2], false);
+        return code_cache_set_range(&e->code, a[0], a[0] + a[1], false, false);
+    case SYS_MREMAP: /* permissions unknown here: QEMU will tell by faulting */
+        return code_cache_set_range(&e->code, (uint64_t)result, (uint64_t)result + a[2], false, true);
     }
     return 0;
 }

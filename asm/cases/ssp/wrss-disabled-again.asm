@@ -15,7 +15,7 @@ main:
 .disabled:
     xor edx, edx
     rdsspq rdx
-    mov rax, [rdx]              ; rewrite the same value: only the permission matters
+    mov eax, 0x1234             ; any value: only the permission matters
 bad_wrss:
     wrssq [rdx], rax
     EXIT 99
