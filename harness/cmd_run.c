@@ -82,12 +82,21 @@ static int prepare(run_state *s)
     return start_qemu(s);
 }
 
-/* QEMU vanished under the engine: say how, if we can. */
+/* QEMU vanished under the engine: say how, if we can.  A guest that sent itself
+ * SIGKILL takes QEMU with it before the stub can report "X09". */
 static void explain_qemu_death(run_state *s)
 {
     int status;
+    for (int i = 0; i < 100 && s->qemu_started && !qemu_exited(&s->qemu, &status); i++)
+        usleep(10000);
     if (!s->qemu_started || !qemu_exited(&s->qemu, &status) || !wait_status_killed_by(status))
         return;
+    if (wait_status_killed_by(status) == 9 && s->eng.guest_sent_sigkill) {
+        s->eng.end = END_SIGNALED;
+        s->eng.exit_signal = 9;
+        s->eng.message[0] = '\0';
+        return;
+    }
     size_t n = strlen(s->eng.message);
     snprintf(s->eng.message + n, sizeof s->eng.message - n, "; QEMU was killed by signal %d",
              wait_status_killed_by(status));

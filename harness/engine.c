@@ -79,6 +79,10 @@ int engine_fail(engine *e, const char *fmt, ...)
 
 static int rsp_fail(engine *e, const char *what)
 {
+    if (e->nthreads > 1)
+        return engine_fail(e, "%s: %s; with %zu guest threads this is most likely two threads "
+                              "stopping at once, which QEMU's user-mode gdbstub cannot serve",
+                           what, rsp_error(e->rsp), e->nthreads);
     return engine_fail(e, "%s: %s", what, rsp_error(e->rsp));
 }
 
@@ -223,6 +227,38 @@ static bool explored_already(engine *e, uint64_t addr)
     return gen == 0 || gen == e->code.generation;
 }
 
+/* The syscall number an instruction loads into eax/rax as an immediate, if it does:
+ * "mov eax, imm32", "mov rax, simm32", "xor eax, eax". */
+static bool loads_syscall_number(const insn *in, uint64_t *nr)
+{
+    const uint8_t *b = in->bytes;
+    if (in->len == 5 && b[0] == 0xb8) {
+        uint32_t v;
+        memcpy(&v, b + 1, 4);
+        *nr = v;
+        return true;
+    }
+    if (in->len == 7 && b[0] == 0x48 && b[1] == 0xc7 && b[2] == 0xc0) {
+        int32_t v;
+        memcpy(&v, b + 3, 4);
+        *nr = (uint64_t)(int64_t)v;
+        return true;
+    }
+    if (in->len == 2 && (b[0] == 0x31 || b[0] == 0x33) && b[1] == 0xc0) {
+        *nr = 0;
+        return true;
+    }
+    return false;
+}
+
+/* A syscall whose number the instruction before it sets, and which changes nothing
+ * the model follows (write, futex, nanosleep...), needs no stop.  Besides speed, this
+ * keeps a thread that waits in futex out of QEMU's stub while another thread runs. */
+static bool syscall_needs_no_stop(const insn *in, bool nr_known, uint64_t nr)
+{
+    return in->kind == INSN_SYSCALL && nr_known && !syscall_is_followed(nr);
+}
+
 /* Follow straight-line code, direct jumps and both arms of conditional jumps from
  * addr until every path reaches an instruction where CET needs to look; plant a
  * breakpoint there.  Already explored stable code is skipped in O(1). */
@@ -232,7 +268,8 @@ int engine_explore(engine *e, uint64_t addr)
     size_t depth = 0, steps = 0;
     stack[depth++] = addr;
     while (depth > 0 && steps < EXPLORE_LIMIT) {
-        uint64_t pc = stack[--depth];
+        uint64_t pc = stack[--depth], nr = 0;
+        bool nr_known = false;
         while (steps++ < EXPLORE_LIMIT) {
             if (explored_already(e, pc))
                 break;
@@ -243,7 +280,9 @@ int engine_explore(engine *e, uint64_t addr)
             addr_map_put(&e->explored, pc, stable ? 0 : e->code.generation);
             if (in.kind == INSN_INVALID || in.kind == INSN_HALT)
                 break;
-            if (insn_is_stop_point(&in)) {
+            bool skip_syscall = syscall_needs_no_stop(&in, nr_known, nr);
+            nr_known = loads_syscall_number(&in, &nr);
+            if (insn_is_stop_point(&in) && !skip_syscall) {
                 if (engine_insert_breakpoint(e, pc) != 0)
                     return -1;
                 break;
@@ -389,8 +428,9 @@ static int handle_stop(engine *e, const rsp_stop *st, resume_action *how)
     if (read_registers(e) != 0 || restore_suspended(e) != 0)
         return -1;
     if (e->opt->verbose)
-        fprintf(stderr, "cetharness: stop thread %d sig %d pc 0x%llx\n", t->number, st->signal,
-                (unsigned long long)e->regs.rip);
+        fprintf(stderr, "cetharness: stop thread %d sig %d pc 0x%llx rsp 0x%llx\n", t->number,
+                st->signal, (unsigned long long)e->regs.rip,
+                (unsigned long long)e->regs.gpr[REG_RSP]);
     if (st->signal != GDB_SIGTRAP)
         return handle_signal_stop(e, st->signal, how);
     if (t->stepping != STEP_NONE && finish_step(e, t) != 0)
@@ -405,6 +445,9 @@ static int handle_stop(engine *e, const rsp_stop *st, resume_action *how)
 static int resume(engine *e, const resume_action *how)
 {
     rsp_status s;
+    if (e->opt->verbose > 1)
+        fprintf(stderr, "cetharness: resume kind %d addr 0x%llx signal %d\n", how->kind,
+                (unsigned long long)how->addr, how->gdb_signal);
     code_cache_next_generation(&e->code);
     switch (how->kind) {
     case RESUME_CONTINUE_AT: s = rsp_resume(e->rsp, RSP_CONTINUE, 0, true, how->addr); break;

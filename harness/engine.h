@@ -80,6 +80,7 @@ typedef struct engine {
     bool crashed; int crash_signal; uint64_t crash_pc;
     int pending_signal_pc_valid; int injected_signal;   /* a SIGSEGV we delivered for a violation */
     int last_signal; uint64_t last_signal_pc;
+    bool guest_sent_sigkill;        /* kill/tkill/tgkill(..., SIGKILL): QEMU dies without "X" */
 
     run_end end; int exit_code; int exit_signal; char message[512];
     run_stats stats;
@@ -116,6 +117,8 @@ double engine_now(void);
 typedef int (*stop_handler)(engine *e, const insn *in, resume_action *how);
 stop_handler engine_handler_for(insn_kind kind);
 int handle_syscall(engine *e, const insn *in, resume_action *how);
+/* Does the model follow this syscall (signals, threads, mappings, CET ABI, exit)? */
+bool syscall_is_followed(uint64_t nr);
 int handle_syscall_done(engine *e, guest_thread *t);
 /* Let the instruction at the current pc run natively and stop again at `to`
  * (or, with has_to false, never: exit and execve). */

@@ -140,10 +140,15 @@ static int handle_ret(engine *e, const insn *in, resume_action *how)
     check_return(e, in, actual, how);
     if (how->kind == RESUME_KILL || how->kind == RESUME_SIGNAL)
         return 0;
-    if (in->kind == INSN_RET && e->twin_ret && !code_cache_known_noexec(&e->code, actual)) {
-        how->kind = RESUME_CONTINUE_AT;
-        how->addr = e->twin_ret; /* the twin pops [rsp] itself: no register write */
-        return engine_explore(e, actual);
+    if (in->kind == INSN_RET && !code_cache_known_noexec(&e->code, actual)) {
+        /* Explore first: it may plant a breakpoint on the twin and so retire it. */
+        if (engine_explore(e, actual) != 0)
+            return -1;
+        if (e->twin_ret) {
+            how->kind = RESUME_CONTINUE_AT;
+            how->addr = e->twin_ret; /* the twin pops [rsp] itself: no register write */
+            return 0;
+        }
     }
     if (engine_set_reg(e, REG_RSP, rsp + 8 + (in->kind == INSN_RET_IMM ? in->imm : 0)) != 0)
         return -1;

@@ -9,7 +9,23 @@ enum {
     SYS_MMAP = 9, SYS_MPROTECT = 10, SYS_MUNMAP = 11, SYS_RT_SIGACTION = 13,
     SYS_RT_SIGRETURN = 15, SYS_MREMAP = 25, SYS_EXECVE = 59, SYS_EXIT = 60,
     SYS_ARCH_PRCTL = 158, SYS_EXIT_GROUP = 231, SYS_EXECVEAT = 322, SYS_MAP_SHADOW_STACK = 453,
+    SYS_CLONE = 56, SYS_FORK = 57, SYS_VFORK = 58, SYS_KILL = 62, SYS_TKILL = 200,
+    SYS_TGKILL = 234, SYS_CLONE3 = 435,
 };
+enum { CLONE_VM_FLAG = 0x100 };
+
+bool syscall_is_followed(uint64_t nr)
+{
+    static const uint16_t followed[] = {
+        SYS_MMAP, SYS_MPROTECT, SYS_MUNMAP, SYS_RT_SIGACTION, SYS_RT_SIGRETURN, SYS_MREMAP,
+        SYS_CLONE, SYS_FORK, SYS_VFORK, SYS_EXECVE, SYS_EXIT, SYS_KILL, SYS_ARCH_PRCTL,
+        SYS_TKILL, SYS_EXIT_GROUP, SYS_TGKILL, SYS_EXECVEAT, SYS_CLONE3, SYS_MAP_SHADOW_STACK,
+    };
+    for (size_t i = 0; i < sizeof followed / sizeof followed[0]; i++)
+        if (nr == followed[i])
+            return true;
+    return false;
+}
 enum { ARCH_SHSTK_ENABLE = 0x5001, ARCH_SHSTK_DISABLE = 0x5002, ARCH_SHSTK_LOCK = 0x5003,
        ARCH_SHSTK_UNLOCK = 0x5004, ARCH_SHSTK_STATUS = 0x5005 };
 enum { ARCH_SHSTK_SHSTK = 1, ARCH_SHSTK_WRSS = 2, SHADOW_STACK_SET_TOKEN = 1 };
@@ -125,6 +141,13 @@ static int leave_syscall(engine *e, const insn *in, uint64_t nr, resume_action *
             engine_forget_thread(e, e->cur->tid);
         return r;
     }
+    if ((nr == SYS_CLONE && (e->regs.gpr[REG_RDI] & CLONE_VM_FLAG)) || nr == SYS_CLONE3) {
+        /* A new thread starts at `next` too.  The parent must not stop there while the
+         * child runs: QEMU's stub cannot serve two threads stopped at once. */
+        if (engine_explore(e, next) != 0)
+            return -1;
+        return engine_run_to(e, false, 0, false, how);
+    }
     if (step_is_safe(e, nr, next)) {
         e->cur->stepping = STEP_SINGLE;
         e->cur->in_syscall = true;
@@ -148,6 +171,10 @@ int handle_syscall(engine *e, const insn *in, resume_action *how)
         return finish_emulated(e, in, shstk_prctl(e, args[0], args[1]), how);
     if (nr == SYS_MAP_SHADOW_STACK)
         return finish_emulated(e, in, map_shadow_stack(e, args[0], args[1], args[2]), how);
+    if ((nr == SYS_KILL || nr == SYS_TKILL) && args[1] == 9)
+        e->guest_sent_sigkill = true;
+    if (nr == SYS_TGKILL && args[2] == 9)
+        e->guest_sent_sigkill = true;
     if (nr == SYS_RT_SIGACTION && record_sigaction(e, args[0], args[1]) != 0)
         return -1;
     if (nr == SYS_RT_SIGRETURN && t->ss.enabled &&

@@ -23,6 +23,7 @@ typedef void (*rt_handler)(int sig, void *info, void *ucontext);
 long rt_signal(int sig, rt_handler handler, unsigned long flags);
 long raise_signal(int sig);
 
+/* Runs fn(arg) on a new thread and returns when that thread has exited. */
 long thread_create(int (*fn)(void *), void *arg, int *tidp);
 void thread_join(int *tidp);
 

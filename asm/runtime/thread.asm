@@ -10,8 +10,9 @@
 global thread_create, thread_join
 
 ; long thread_create(int (*fn)(void *), void *arg, int *tidp)
-; Returns the new thread's tid (also stored in *tidp, cleared by the kernel when the
-; thread exits) or a negative errno.
+; Runs fn(arg) on a new thread and returns once that thread has exited, with its tid
+; (stored in *tidp, cleared by the kernel at the thread's exit) or a negative errno.
+; thread_join is then a formality, kept so that cases read like ordinary thread code.
 thread_create:
     endbr64
     push rbx
@@ -41,6 +42,24 @@ thread_create:
     syscall
     test rax, rax
     jz thread_child_start
+    js .out
+    mov rbx, rax                ; the tid, returned once the thread has finished
+    ; The parent waits for the child right here, with no call, return or followed
+    ; syscall between the clone and the futex wait: QEMU's user-mode gdbstub cannot
+    ; serve two threads that stop at once, so the parent keeps out of the harness's
+    ; way while the child runs.
+.wait:
+    mov edx, [r13]
+    test edx, edx
+    jz .joined
+    mov rdi, r13
+    xor esi, esi                ; FUTEX_WAIT
+    xor r10d, r10d
+    mov eax, SYS_futex
+    syscall
+    jmp .wait
+.joined:
+    mov rax, rbx
 .out:
     pop r13
     pop r12
