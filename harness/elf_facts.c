@@ -251,8 +251,11 @@ static bool wanted_symbol(const GElf_Sym *s, const char *name)
     int type = GELF_ST_TYPE(s->st_info);
     if (type == STT_SECTION || type == STT_FILE || type == STT_TLS)
         return false;
-    /* Undefined imports have no address; absolute ones (NASM "equ") are numbers. */
-    if (s->st_shndx == SHN_UNDEF || s->st_shndx == SHN_ABS)
+    /* Undefined imports have no address.  Absolute ones are mostly numbers (NASM
+     * "equ"), but a global one can name code made at run time (a JIT's fixed address). */
+    if (s->st_shndx == SHN_UNDEF)
+        return false;
+    if (s->st_shndx == SHN_ABS && GELF_ST_BIND(s->st_info) != STB_GLOBAL)
         return false;
     return name && name[0] != '\0';
 }
