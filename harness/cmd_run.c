@@ -82,8 +82,9 @@ static int prepare(run_state *s)
     return start_qemu(s);
 }
 
-/* QEMU vanished under the engine: say how, if we can.  A guest that sent itself
- * SIGKILL takes QEMU with it before the stub can report "X09". */
+/* QEMU vanished under the engine: say how, if we can.  A guest that sent itself a
+ * fatal signal takes QEMU with it, and QEMU 10 and later, like every QEMU for SIGKILL,
+ * die of it before the stub reports "X". */
 static void explain_qemu_death(run_state *s)
 {
     int status;
@@ -91,9 +92,10 @@ static void explain_qemu_death(run_state *s)
         usleep(10000);
     if (!s->qemu_started || !qemu_exited(&s->qemu, &status) || !wait_status_killed_by(status))
         return;
-    if (wait_status_killed_by(status) == 9 && s->eng.guest_sent_sigkill) {
+    int sig = wait_status_killed_by(status);
+    if (sig == s->eng.guest_self_signal) {
         s->eng.end = END_SIGNALED;
-        s->eng.exit_signal = 9;
+        s->eng.exit_signal = sig;
         s->eng.message[0] = '\0';
         return;
     }

@@ -80,7 +80,8 @@ typedef struct engine {
     bool crashed; int crash_signal; uint64_t crash_pc;
     int pending_signal_pc_valid; int injected_signal;   /* a SIGSEGV we delivered for a violation */
     int last_signal; uint64_t last_signal_pc;
-    bool guest_sent_sigkill;        /* kill/tkill/tgkill(..., SIGKILL): QEMU dies without "X" */
+    int guest_self_signal;          /* last signal the guest sent with kill/tkill/tgkill:
+                                       newer QEMUs die of it without an "X" report */
 
     run_end end; int exit_code; int exit_signal; char message[512];
     run_stats stats;

@@ -171,10 +171,10 @@ int handle_syscall(engine *e, const insn *in, resume_action *how)
         return finish_emulated(e, in, shstk_prctl(e, args[0], args[1]), how);
     if (nr == SYS_MAP_SHADOW_STACK)
         return finish_emulated(e, in, map_shadow_stack(e, args[0], args[1], args[2]), how);
-    if ((nr == SYS_KILL || nr == SYS_TKILL) && args[1] == 9)
-        e->guest_sent_sigkill = true;
-    if (nr == SYS_TGKILL && args[2] == 9)
-        e->guest_sent_sigkill = true;
+    if (nr == SYS_KILL || nr == SYS_TKILL)
+        e->guest_self_signal = (int)args[1];
+    if (nr == SYS_TGKILL)
+        e->guest_self_signal = (int)args[2];
     if (nr == SYS_RT_SIGACTION && record_sigaction(e, args[0], args[1]) != 0)
         return -1;
     if (nr == SYS_RT_SIGRETURN && t->ss.enabled &&
