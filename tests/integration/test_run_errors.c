@@ -16,6 +16,17 @@ static void assert_one_line_error(const harness_result *r, const char *needle)
     cr_assert(nl && nl[1] == '\0', "not exactly one line: %s", r->stderr_text);
 }
 
+/* A private copy of a test program, so that "is it still running?" cannot be
+ * confused by another test running the same program in parallel. */
+static const char *private_copy(char *buf, size_t cap, const char *name)
+{
+    char cmd[2048];
+    snprintf(buf, cap, "/tmp/cetharness-test-%d-%s", getpid(), name);
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s'", prog_path(name), buf);
+    cr_assert_eq(system(cmd), 0);
+    return buf;
+}
+
 /* A script standing in for QEMU; the path is returned in buf. */
 static const char *write_script(char *buf, size_t cap, const char *body)
 {
@@ -96,23 +107,27 @@ Test(run_errors, qemu_dying_mid_run_is_an_error_and_leaves_nothing)
              "(sleep 1; kill -9 $$) &\nexec %s \"$@\"", real, real);
     write_script(path, sizeof path, body);
     harness_result r;
-    const char *args[] = {"--timeout", "30", "--", prog_path("hang"), NULL};
+    char prog[256];
+    const char *args[] = {"--timeout", "30", "--", private_copy(prog, sizeof prog, "hang"), NULL};
     run_harness(&r, path, args);
     assert_one_line_error(&r, "QEMU");
     cr_assert_str_eq(json_str(r.json, "exit.status"), "error");
-    cr_assert_not(process_running(prog_path("hang")));
+    cr_assert_not(process_running(prog));
     unlink(path);
+    unlink(prog);
     harness_result_free(&r);
 }
 
 Test(run_errors, hanging_guest_times_out_and_is_killed)
 {
     harness_result r;
-    const char *args[] = {"--timeout", "2", "--", prog_path("hang"), NULL};
+    char prog[256];
+    const char *args[] = {"--timeout", "2", "--", private_copy(prog, sizeof prog, "hang"), NULL};
     run_harness(&r, NULL, args);
     cr_assert_eq(r.status, 125, "stderr: %s", r.stderr_text);
     cr_assert_str_eq(json_str(r.json, "exit.status"), "timeout");
-    cr_assert_not(process_running(prog_path("hang")), "QEMU still running after the timeout");
+    cr_assert_not(process_running(prog), "QEMU still running after the timeout");
+    unlink(prog);
     harness_result_free(&r);
 }
 
