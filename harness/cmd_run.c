@@ -146,8 +146,9 @@ static void run_engine(run_state *s)
     s->have_engine = true;
     if (engine_run(&s->eng) != 0)
         explain_qemu_death(s);
-    if (s->eng.end == END_STOPPED || s->eng.end == END_TIMEOUT || s->eng.end == END_ERROR)
-        rsp_kill(s->rsp);
+    /* The guest is ended with SIGKILL to QEMU's process group (in cleanup), not with
+     * the stub's "k", after which QEMU prints a message of its own into the guest's
+     * stderr. */
 }
 
 static void cleanup(run_state *s)
