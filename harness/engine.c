@@ -152,6 +152,57 @@ int engine_set_reg(engine *e, int gdb_reg, uint64_t value)
         e->regs.gpr[gdb_reg] = value;
     else if (gdb_reg == REG_RIP)
         e->regs.rip = value;
+    if (gdb_reg >= 0 && gdb_reg <= REG_RIP)
+        e->regs_known |= 1u << gdb_reg;
+    return 0;
+}
+
+int engine_load_registers(engine *e)
+{
+    uint8_t block[1024];
+    size_t len;
+    if (e->regs_all)
+        return 0;
+    if (rsp_read_registers(e->rsp, block, sizeof block, &len) != RSP_OK)
+        return rsp_fail(e, "cannot read registers");
+    if (guest_regs_parse(block, len, &e->regs) != 0)
+        return engine_fail(e, "register block too short (%zu bytes)", len);
+    e->regs_all = true;
+    e->regs_known = (1u << (REG_RIP + 1)) - 1;
+    return 0;
+}
+
+int engine_reg(engine *e, int gdb_reg, uint64_t *value)
+{
+    if (gdb_reg < 0 || gdb_reg > REG_RIP)
+        return engine_fail(e, "no register %d", gdb_reg);
+    if (!(e->regs_known & (1u << gdb_reg))) {
+        uint8_t raw[16];
+        size_t len;
+        uint64_t v = 0;
+        if (rsp_read_register(e->rsp, gdb_reg, raw, sizeof raw, &len) != RSP_OK || len < 8)
+            return rsp_fail(e, "cannot read a register");
+        memcpy(&v, raw, 8);
+        if (gdb_reg == REG_RIP)
+            e->regs.rip = v;
+        else
+            e->regs.gpr[gdb_reg] = v;
+        e->regs_known |= 1u << gdb_reg;
+    }
+    *value = gdb_reg == REG_RIP ? e->regs.rip : e->regs.gpr[gdb_reg];
+    return 0;
+}
+
+int engine_operand_address(engine *e, const insn *in, uint64_t *ea)
+{
+    uint64_t unused;
+    if (in->mem.seg != SEG_NONE && engine_load_registers(e) != 0)
+        return -1; /* fs_base/gs_base come only with the whole block */
+    if (in->mem.base >= 0 && in->mem.base < REG_RIP && engine_reg(e, in->mem.base, &unused) != 0)
+        return -1;
+    if (in->mem.index >= 0 && engine_reg(e, in->mem.index, &unused) != 0)
+        return -1;
+    *ea = guest_operand_address(&e->regs, in);
     return 0;
 }
 
@@ -385,15 +436,13 @@ static int finish_step(engine *e, guest_thread *t)
 
 /* --- the loop -------------------------------------------------------------------- */
 
+/* A new stop: forget the previous thread's registers, learn where this one is. */
 static int read_registers(engine *e)
 {
-    uint8_t block[1024];
-    size_t len;
-    if (rsp_read_registers(e->rsp, block, sizeof block, &len) != RSP_OK)
-        return rsp_fail(e, "cannot read registers");
-    if (guest_regs_parse(block, len, &e->regs) != 0)
-        return engine_fail(e, "register block too short (%zu bytes)", len);
-    return 0;
+    uint64_t pc;
+    e->regs_known = 0;
+    e->regs_all = false;
+    return engine_reg(e, REG_RIP, &pc);
 }
 
 static int dispatch_breakpoint(engine *e, resume_action *how)
@@ -427,10 +476,10 @@ static int handle_stop(engine *e, const rsp_stop *st, resume_action *how)
     e->cur = t;
     if (read_registers(e) != 0 || restore_suspended(e) != 0)
         return -1;
-    if (e->opt->verbose)
+    uint64_t sp = 0;
+    if (e->opt->verbose && engine_reg(e, REG_RSP, &sp) == 0)
         fprintf(stderr, "cetharness: stop thread %d sig %d pc 0x%llx rsp 0x%llx\n", t->number,
-                st->signal, (unsigned long long)e->regs.rip,
-                (unsigned long long)e->regs.gpr[REG_RSP]);
+                st->signal, (unsigned long long)e->regs.rip, (unsigned long long)sp);
     if (st->signal != GDB_SIGTRAP)
         return handle_signal_stop(e, st->signal, how);
     if (t->stepping != STEP_NONE && finish_step(e, t) != 0)

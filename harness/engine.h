@@ -66,7 +66,9 @@ typedef struct engine {
     guest_thread *threads; size_t nthreads, capthreads;
     int thread_numbers;
     guest_thread *cur;              /* the thread of the current stop */
-    guest_regs regs;                /* its registers */
+    guest_regs regs;                /* its registers, as far as read (see engine_reg) */
+    uint32_t regs_known;            /* bit n: gdb register n (0-16) is in regs */
+    bool regs_all;                  /* the whole "g" block is in regs */
 
     code_cache code;
     addr_map breakpoints;           /* live Z0 breakpoints */
@@ -112,6 +114,12 @@ void engine_violation(engine *e, bool ibt, const char *reason, const insn *in,
 int engine_read_u64(engine *e, uint64_t addr, uint64_t *value);
 int engine_write_u64(engine *e, uint64_t addr, uint64_t value);
 int engine_set_reg(engine *e, int gdb_reg, uint64_t value);
+/* A register of the current thread, read with "p" on first use after a stop: a stop
+ * mostly needs rip and rsp, and two "p" cost less than one "g" (66 registers). */
+int engine_reg(engine *e, int gdb_reg, uint64_t *value);
+/* All registers ("g"): for syscalls and the rarer instructions. */
+int engine_load_registers(engine *e);
+int engine_operand_address(engine *e, const insn *in, uint64_t *ea);
 double engine_now(void);
 
 /* Handlers by instruction kind (handlers_*.c). */

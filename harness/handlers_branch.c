@@ -9,13 +9,17 @@
 /* Where an indirect branch goes: a register, or a pointer in memory. */
 static int indirect_target(engine *e, const insn *in, uint64_t *target)
 {
+    uint64_t ea;
     if (!in->has_mem) {
-        *target = guest_reg(&e->regs, in->reg);
+        if (engine_reg(e, in->reg, target) != 0)
+            return -1;
         if (in->reg_size == 4)
             *target &= 0xffffffffULL;
         return 0;
     }
-    return engine_read_u64(e, guest_operand_address(&e->regs, in), target);
+    if (engine_operand_address(e, in, &ea) != 0)
+        return -1;
+    return engine_read_u64(e, ea, target);
 }
 
 /* IBT: the target of a tracked branch must start with ENDBR64, as it is now. */
@@ -50,8 +54,10 @@ static int land(engine *e, uint64_t target, resume_action *how)
 /* Perform a near call: push the return address on the guest stack and go. */
 static int perform_call(engine *e, const insn *in, uint64_t target, resume_action *how)
 {
-    uint64_t ret = in->addr + in->len;
-    uint64_t rsp = e->regs.gpr[REG_RSP] - 8;
+    uint64_t ret = in->addr + in->len, rsp;
+    if (engine_reg(e, REG_RSP, &rsp) != 0)
+        return -1;
+    rsp -= 8;
     /* E8 00000000 is the "get RIP" idiom: hardware does not push it (CET.md 2.2). */
     bool zero_displacement = in->kind == INSN_CALL_DIRECT && target == ret && in->len == 5;
     if (e->cur->ss.enabled && !zero_displacement &&
@@ -132,10 +138,9 @@ static void check_return(engine *e, const insn *in, uint64_t actual, resume_acti
 
 static int handle_ret(engine *e, const insn *in, resume_action *how)
 {
-    uint64_t rsp = e->regs.gpr[REG_RSP];
-    uint64_t actual;
+    uint64_t rsp, actual;
     e->stats.rets++;
-    if (engine_read_u64(e, rsp, &actual) != 0)
+    if (engine_reg(e, REG_RSP, &rsp) != 0 || engine_read_u64(e, rsp, &actual) != 0)
         return -1;
     check_return(e, in, actual, how);
     if (how->kind == RESUME_KILL || how->kind == RESUME_SIGNAL)
@@ -159,8 +164,10 @@ static int handle_ret(engine *e, const insn *in, resume_action *how)
  * harness applies the shadow-stack and IBT rules of CET.md 2.3 around them. */
 static int far_pointer(engine *e, const insn *in, uint64_t *offset, uint16_t *selector)
 {
-    uint64_t ea = guest_operand_address(&e->regs, in);
+    uint64_t ea;
     uint8_t raw[10];
+    if (engine_operand_address(e, in, &ea) != 0)
+        return -1;
     int size = in->mem.size == 10 ? 10 : 6;
     if (rsp_read_memory(e->rsp, ea, raw, (size_t)size) != RSP_OK)
         return engine_fail(e, "cannot read the far pointer at 0x%llx", (unsigned long long)ea);
@@ -180,7 +187,7 @@ static int handle_far_branch(engine *e, const insn *in, resume_action *how)
         how->kind = RESUME_STEP;
         return 0;
     }
-    if (far_pointer(e, in, &target, &selector) != 0)
+    if (engine_load_registers(e) != 0 || far_pointer(e, in, &target, &selector) != 0)
         return -1;
     e->stats.indirect++;
     check_landing(e, in, target, how); /* far CALL/JMP are always tracked */
@@ -209,7 +216,9 @@ static int handle_far_branch(engine *e, const insn *in, resume_action *how)
 
 static int handle_far_ret(engine *e, const insn *in, resume_action *how)
 {
-    uint64_t rsp = e->regs.gpr[REG_RSP], rip, cs;
+    uint64_t rsp, rip, cs;
+    if (engine_reg(e, REG_RSP, &rsp) != 0)
+        return -1;
     bool wide = false; /* retfq: REX.W among the prefixes */
     for (size_t i = 0; i < in->len && in->bytes[i] != 0xcb && in->bytes[i] != 0xca; i++)
         if ((in->bytes[i] & 0xf8) == 0x48)

@@ -95,6 +95,8 @@ static int wrss(engine *e, const insn *in, resume_action *how)
 int handle_cet_insn(engine *e, const insn *in, resume_action *how)
 {
     e->stats.cet_insns++;
+    if (engine_load_registers(e) != 0)
+        return -1;
     if (in->kind == INSN_RDSSP)
         return rdssp(e, in, how);
     /* Every other shadow-stack instruction is #UD while the shadow stack is off. */

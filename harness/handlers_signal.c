@@ -25,8 +25,9 @@ static int settle_step(engine *e, guest_thread *t)
  * signal frame's saved rip is where the ret was going. */
 static int finish_twin_ret(engine *e)
 {
-    uint64_t rsp = e->regs.gpr[REG_RSP], target;
-    if (engine_read_u64(e, rsp, &target) != 0 || engine_set_reg(e, REG_RSP, rsp + 8) != 0)
+    uint64_t rsp, target;
+    if (engine_reg(e, REG_RSP, &rsp) != 0 || engine_read_u64(e, rsp, &target) != 0 ||
+        engine_set_reg(e, REG_RSP, rsp + 8) != 0)
         return -1;
     return engine_set_reg(e, REG_RIP, target);
 }

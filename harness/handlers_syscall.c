@@ -161,6 +161,8 @@ static int leave_syscall(engine *e, const insn *in, uint64_t nr, resume_action *
 int handle_syscall(engine *e, const insn *in, resume_action *how)
 {
     guest_thread *t = e->cur;
+    if (engine_load_registers(e) != 0)
+        return -1;
     const uint64_t *r = e->regs.gpr;
     uint64_t nr = r[REG_RAX];
     e->stats.syscalls++;
@@ -188,7 +190,10 @@ int handle_syscall(engine *e, const insn *in, resume_action *how)
 
 int handle_syscall_done(engine *e, guest_thread *t)
 {
-    int64_t result = (int64_t)e->regs.gpr[REG_RAX];
+    uint64_t rax;
+    if (engine_reg(e, REG_RAX, &rax) != 0)
+        return -1;
+    int64_t result = (int64_t)rax;
     const uint64_t *a = t->syscall_args;
     if (result < 0 && result > -4096)
         return 0;
