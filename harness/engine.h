@@ -4,6 +4,7 @@
 #define HARNESS_ENGINE_H
 
 #include "addr_map.h"
+#include "call_fusion.h"
 #include "code_cache.h"
 #include "elf_facts.h"
 #include "guest_regs.h"
@@ -51,6 +52,7 @@ typedef struct violation {
 
 typedef struct run_stats {
     uint64_t stops, steps, calls, rets, indirect, breakpoints, cet_insns, syscalls, signals;
+    uint64_t fused_rets;            /* returns proven at their call (call_fusion.h) */
 } run_stats;
 
 typedef enum run_end { END_RUNNING, END_EXITED, END_SIGNALED, END_TIMEOUT, END_ERROR, END_STOPPED } run_end;
@@ -74,7 +76,11 @@ typedef struct engine {
     addr_map breakpoints;           /* live Z0 breakpoints */
     addr_map explored;              /* address -> generation it was explored at */
     uint64_t twin_ret;              /* a C3 byte without breakpoint: "c" there performs a ret */
+    addr_map twin_searched;         /* pages already searched for one */
     uint64_t *suspended; size_t nsuspended, capsuspended;  /* breakpoints to re-insert */
+    fused_function *fused; size_t nfused, capfused;      /* see call_fusion.h */
+    addr_map fusion_status, fusion_owner;
+    bool fusion_disabled;
     guest_sigaction sigactions[MAX_SIGNALS];
 
     violation *violations; size_t nviolations; size_t violations_dropped;
@@ -114,8 +120,7 @@ void engine_violation(engine *e, bool ibt, const char *reason, const insn *in,
 int engine_read_u64(engine *e, uint64_t addr, uint64_t *value);
 int engine_write_u64(engine *e, uint64_t addr, uint64_t value);
 int engine_set_reg(engine *e, int gdb_reg, uint64_t value);
-/* A register of the current thread, read with "p" on first use after a stop: a stop
- * mostly needs rip and rsp, and two "p" cost less than one "g" (66 registers). */
+/* A register of the current thread (read with "p" if the stop has not read it). */
 int engine_reg(engine *e, int gdb_reg, uint64_t *value);
 /* All registers ("g"): for syscalls and the rarer instructions. */
 int engine_load_registers(engine *e);

@@ -60,7 +60,16 @@ static int perform_call(engine *e, const insn *in, uint64_t target, resume_actio
     rsp -= 8;
     /* E8 00000000 is the "get RIP" idiom: hardware does not push it (CET.md 2.2). */
     bool zero_displacement = in->kind == INSN_CALL_DIRECT && target == ret && in->len == 5;
-    if (e->cur->ss.enabled && !zero_displacement &&
+    bool fused = e->cur->ss.enabled && !zero_displacement &&
+                 !code_cache_known_noexec(&e->code, target) && call_fusion_applies(e, target);
+    if (fused) {
+        /* Nothing will stop at the fused RET to explore where it returns: do it now, and
+         * first, because that code may lead into the callee and so undo the fusion. */
+        if (engine_explore(e, ret) != 0)
+            return -1;
+        fused = call_fusion_applies(e, target);
+    }
+    if (e->cur->ss.enabled && !zero_displacement && !fused &&
         shadow_stack_push(&e->cur->ss, &e->shadow, ret) != SS_OK) {
         how->kind = RESUME_SIGNAL; /* ran off the shadow stack: #PF */
         how->gdb_signal = 11;
@@ -68,6 +77,14 @@ static int perform_call(engine *e, const insn *in, uint64_t target, resume_actio
     }
     if (engine_write_u64(e, rsp, ret) != 0 || engine_set_reg(e, REG_RSP, rsp) != 0)
         return -1;
+    if (fused) {
+        /* Push and matching pop at once: the RET will find `ret` at [rsp]. */
+        e->stats.rets++;
+        e->stats.fused_rets++;
+        how->kind = RESUME_CONTINUE_AT;
+        how->addr = target;
+        return 0;
+    }
     return land(e, target, how);
 }
 

@@ -32,6 +32,23 @@ static int finish_twin_ret(engine *e)
     return engine_set_reg(e, REG_RIP, target);
 }
 
+/* Interrupted inside a fused call: the shadow stack gets the entry the call would
+ * have pushed, and the function's RETs their breakpoints. */
+static int enter_fused_call(engine *e, guest_thread *t)
+{
+    fused_function *f = call_fusion_owner(e, e->regs.rip);
+    uint64_t rsp, ret;
+    if (!f)
+        return 0;
+    if (engine_reg(e, REG_RSP, &rsp) != 0 || engine_read_u64(e, rsp, &ret) != 0)
+        return -1;
+    if (t->ss.enabled)
+        shadow_stack_push(&t->ss, &e->shadow, ret);
+    e->stats.rets--;
+    e->stats.fused_rets--;
+    return call_fusion_undo(e, f);
+}
+
 int handle_signal_stop(engine *e, int gdb_signal, resume_action *how)
 {
     guest_thread *t = e->cur;
@@ -40,6 +57,8 @@ int handle_signal_stop(engine *e, int gdb_signal, resume_action *how)
     if (settle_step(e, t) != 0)
         return -1;
     if (e->twin_ret && e->regs.rip == e->twin_ret && finish_twin_ret(e) != 0)
+        return -1;
+    if (enter_fused_call(e, t) != 0)
         return -1;
     e->last_signal = sig;
     e->last_signal_pc = e->regs.rip;

@@ -93,6 +93,7 @@ static json_object *stats_json(const engine *e, const run_context *ctx)
     json_object_object_add(o, "steps", json_object_new_int64((int64_t)s->steps));
     json_object_object_add(o, "calls", json_object_new_int64((int64_t)s->calls));
     json_object_object_add(o, "rets", json_object_new_int64((int64_t)s->rets));
+    json_object_object_add(o, "fused_rets", json_object_new_int64((int64_t)s->fused_rets));
     json_object_object_add(o, "indirect", json_object_new_int64((int64_t)s->indirect));
     json_object_object_add(o, "breakpoints", json_object_new_int64((int64_t)s->breakpoints));
     json_object_object_add(o, "syscalls", json_object_new_int64((int64_t)s->syscalls));
