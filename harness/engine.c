@@ -33,7 +33,7 @@ int engine_init(engine *e, rsp_conn *rsp, const run_options *opt, const elf_fact
         addr_map_init(&e->twin_searched, 64) != 0)
         return -1;
     e->deadline = engine_now() + opt->timeout_s;
-    e->fusion_disabled = getenv("CETHARNESS_NO_FUSION") != NULL;
+    e->fusion_disabled = opt->no_fusion;
     return 0;
 }
 

@@ -7,7 +7,7 @@
 #include <string.h>
 
 enum { OPT_IBT = 256, OPT_SHSTK, OPT_ON_VIOLATION, OPT_JSON, OPT_TIMEOUT, OPT_QEMU,
-       OPT_QEMU_ARG, OPT_VIOLATION_EXITCODE, OPT_QUIET, OPT_HELP };
+       OPT_QEMU_ARG, OPT_VIOLATION_EXITCODE, OPT_QUIET, OPT_NO_FUSION, OPT_HELP };
 
 static const struct option long_options[] = {
     {"ibt", required_argument, NULL, OPT_IBT},
@@ -19,6 +19,7 @@ static const struct option long_options[] = {
     {"qemu-arg", required_argument, NULL, OPT_QEMU_ARG},
     {"violation-exitcode", required_argument, NULL, OPT_VIOLATION_EXITCODE},
     {"quiet", no_argument, NULL, OPT_QUIET},
+    {"no-fusion", no_argument, NULL, OPT_NO_FUSION},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
@@ -37,6 +38,7 @@ void run_options_usage(FILE *out)
           "  --qemu-arg ARG           pass ARG to QEMU before the program (repeatable)\n"
           "  --violation-exitcode N   exit status when a violation was found (default 1)\n"
           "  -q, --quiet              no report on stderr\n"
+          "  --no-fusion              stop at every return, even where the code proves it\n"
           "  -v                       trace every stop on stderr (-vv: also RSP packets)\n"
           "exit status: the guest's (128+N for signal N) when clean, 1 on a violation,\n"
           "125 when the harness could not run or the guest timed out.\n", out);
@@ -108,6 +110,7 @@ static int apply_option(int c, const char *arg, run_options *o, char *err, size_
     case OPT_JSON: o->json_path = arg; return 0;
     case OPT_QEMU: o->qemu_path = arg; return 0;
     case OPT_QUIET: case 'q': o->quiet = true; return 0;
+    case OPT_NO_FUSION: o->no_fusion = true; return 0;
     case 'v': o->verbose++; return 0;
     case OPT_QEMU_ARG: {
         const char **grown = realloc(o->qemu_args, (o->nqemu_args + 1) * sizeof *grown);

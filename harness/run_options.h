@@ -19,6 +19,7 @@ typedef struct run_options {
     size_t nqemu_args;
     int verbose;                    /* -v: trace of stops on stderr */
     bool quiet;                     /* no console report (the suite reads the JSON) */
+    bool no_fusion;                 /* stop at every return (call_fusion.h), for measuring */
     int violation_exitcode;
     const char *program;
     char **argv;                    /* program arguments after the program itself */
