@@ -21,6 +21,8 @@ typedef struct qemu_process {
     char dir[256];               /* private 0700 directory */
     char socket_path[300];
     char qemu_path[4096];        /* the binary actually run */
+    bool reaped;                 /* waitpid has collected QEMU; wstatus holds its status */
+    int wstatus;
 } qemu_process;
 
 /* Resolve the QEMU binary: explicit path, else $QEMU, else "qemu-x86_64" in PATH.
@@ -32,7 +34,8 @@ int qemu_resolve(const char *explicit_path, char *path, size_t pathcap,
 
 /* Make the private directory, fork, exec QEMU with "-g SOCKET [args] program argv".
  * The child gets PR_SET_PDEATHSIG(SIGKILL), its own process group, the harness's
- * stdin/stdout/stderr.  Returns 0 or -1 with a message. */
+ * stdin/stdout/stderr.  Returns 0 or -1 with a message.
+ * PDEATHSIG follows the calling *thread*: call this from a thread that outlives QEMU. */
 int qemu_start(const qemu_launch_opts *opts, qemu_process *out, char *err, size_t errlen);
 
 /* Kill the whole process group (SIGKILL), reap it, remove socket and directory.

@@ -152,8 +152,10 @@ Test(elf_facts, directory)
 
 Test(elf_facts, unreadable_file)
 {
-    if (geteuid() == 0)
+    if (geteuid() == 0) {
+        remove_dir();    /* a skipped test does not run .fini */
         cr_skip_test("root reads files whatever their mode");
+    }
     const char *p = build_static();
     cr_assert_eq(chmod(p, 0), 0);
     expect_error(p, "cannot open: Permission denied");
