@@ -23,6 +23,7 @@ typedef struct run_state {
     bool have_elf;
     qemu_process qemu;
     bool qemu_started;
+    int terminal_owner;             /* process group to give the terminal back to */
     rsp_conn *rsp;
     engine eng;
     bool have_engine;
@@ -68,6 +69,7 @@ static int start_qemu(run_state *s)
     if (qemu_start(&lo, &s->qemu, s->err, sizeof s->err) != 0)
         return -1;
     s->qemu_started = true;
+    s->terminal_owner = terminal_give_to(s->qemu.pid);
     return connect_to_qemu(s);
 }
 
@@ -159,6 +161,7 @@ static void cleanup(run_state *s)
         rsp_close(s->rsp);
     if (s->qemu_started)
         qemu_stop(&s->qemu);
+    terminal_take_back(s->terminal_owner);
     if (s->have_elf)
         elf_facts_free(&s->elf);
     run_options_free(&s->opt);
