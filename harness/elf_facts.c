@@ -1,6 +1,7 @@
 /* Reads the guest program's ELF file: type, entry, interpreter, loadable segments,
  * the CET marking (GNU property note) and the symbol table. */
 #include "elf_facts.h"
+#include "error_text.h"
 #include "elf_gnu_property.h"
 
 #include <errno.h>
@@ -19,15 +20,6 @@
 #define PT_GNU_PROPERTY 0x6474e553
 #endif
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || errlen == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 /* ---- what kind of file is it ---------------------------------------------------- */
 

@@ -22,6 +22,12 @@ static int indirect_target(engine *e, const insn *in, uint64_t *target)
     return engine_read_u64(e, ea, target);
 }
 
+/* Under --on-violation=stop or signal, a violation ends the branch right there. */
+static bool branch_ended(const resume_action *how)
+{
+    return how->kind == RESUME_KILL || how->kind == RESUME_SIGNAL;
+}
+
 /* IBT: the target of a tracked branch must start with ENDBR64, as it is now. */
 static void check_landing(engine *e, const insn *in, uint64_t target, resume_action *how)
 {
@@ -97,7 +103,7 @@ static int handle_call(engine *e, const insn *in, resume_action *how)
         if (indirect_target(e, in, &target) != 0)
             return -1;
         check_landing(e, in, target, how);
-        if (how->kind == RESUME_KILL || how->kind == RESUME_SIGNAL)
+        if (branch_ended(how))
             return 0;
     }
     return perform_call(e, in, target, how);
@@ -110,7 +116,7 @@ static int handle_jmp_indirect(engine *e, const insn *in, resume_action *how)
     if (indirect_target(e, in, &target) != 0)
         return -1;
     check_landing(e, in, target, how);
-    if (how->kind == RESUME_KILL || how->kind == RESUME_SIGNAL)
+    if (branch_ended(how))
         return 0;
     return land(e, target, how);
 }
@@ -149,7 +155,7 @@ static void check_return(engine *e, const insn *in, uint64_t actual, resume_acti
         return;
     }
     engine_violation(e, false, "ret-mismatch", in, true, actual, true, expected, how);
-    if (how->kind != RESUME_KILL && how->kind != RESUME_SIGNAL)
+    if (!branch_ended(how))
         resynchronise(e, actual);
 }
 
@@ -160,7 +166,7 @@ static int handle_ret(engine *e, const insn *in, resume_action *how)
     if (engine_reg(e, REG_RSP, &rsp) != 0 || engine_read_u64(e, rsp, &actual) != 0)
         return -1;
     check_return(e, in, actual, how);
-    if (how->kind == RESUME_KILL || how->kind == RESUME_SIGNAL)
+    if (branch_ended(how))
         return 0;
     if (in->kind == INSN_RET && !code_cache_known_noexec(&e->code, actual)) {
         /* Explore first: it may plant a breakpoint on the twin and so retire it. */
@@ -208,7 +214,7 @@ static int handle_far_branch(engine *e, const insn *in, resume_action *how)
         return -1;
     e->stats.indirect++;
     check_landing(e, in, target, how); /* far CALL/JMP are always tracked */
-    if (how->kind == RESUME_KILL || how->kind == RESUME_SIGNAL)
+    if (branch_ended(how))
         return 0;
     shadow_stack *ss = &e->cur->ss;
     if (in->kind == INSN_CALL_FAR && ss->enabled) {
@@ -260,7 +266,7 @@ static int handle_far_ret(engine *e, const insn *in, resume_action *how)
                   shadow_stack_pop(ss, &e->shadow, &scs) == SS_OK;
         if (!ok || scs != cs || lip != rip || (prev & 3)) {
             engine_violation(e, false, "far-ret-mismatch", in, true, rip, ok, ok ? lip : 0, how);
-            if (how->kind == RESUME_KILL || how->kind == RESUME_SIGNAL)
+            if (branch_ended(how))
                 return 0;
         } else {
             ss->ssp = prev;

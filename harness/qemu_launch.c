@@ -5,6 +5,7 @@
  *   - PR_SET_PDEATHSIG(SIGKILL) in QEMU for anything else, SIGKILL of the harness
  *     included: QEMU dies, but the socket directory stays behind in that case. */
 #include "qemu_launch.h"
+#include "error_text.h"
 #include "qemu_spawn.h"
 
 #include <errno.h>
@@ -22,15 +23,6 @@
 #define DIR_TEMPLATE "cetharness-XXXXXX"
 #define SOCKET_NAME "gdb.sock"
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || errlen == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 /* ---- registry of live QEMUs, read by the signal handlers ------------------------
  * A slot is claimed (BUSY) before fork and published (LIVE) once its fields are

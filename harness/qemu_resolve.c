@@ -1,5 +1,6 @@
 /* Finds the qemu-x86_64 to use and makes sure it is one, by asking it --version. */
 #include "qemu_launch.h"
+#include "error_text.h"
 #include "qemu_spawn.h"
 
 #include <ctype.h>
@@ -20,15 +21,6 @@
 #define VERSION_PREFIX "qemu-x86_64 version "
 #define VERSION_DEADLINE_MS 10000
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || errlen == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 static long long now_ms(void)
 {
