@@ -42,6 +42,7 @@ static int connect_to_qemu(run_state *s)
                      describe_wait_status(status, how, sizeof how));
         return -1;
     }
+    qemu_remove_socket(&s->qemu);
     char *xml = NULL;
     size_t len;
     /* QEMU 7.2 answers p/P only once the target description was read. */

@@ -3,7 +3,10 @@
  *   - qemu_stop for the normal end;
  *   - SIGINT/SIGTERM/SIGHUP handlers (qemu_install_cleanup_handlers) for interrupts;
  *   - PR_SET_PDEATHSIG(SIGKILL) in QEMU for anything else, SIGKILL of the harness
- *     included: QEMU dies, but the socket directory stays behind in that case. */
+ *     included;
+ *   - qemu_remove_socket once the debugger is connected: QEMU accepts one connection
+ *     and never needs the path again, so after that a harness killed by SIGKILL leaves
+ *     no socket and no directory behind either. */
 #include "qemu_launch.h"
 #include "error_text.h"
 #include "qemu_spawn.h"
@@ -84,8 +87,10 @@ static void on_fatal_signal(int sig)
         if (!atomic_load(&s->reaped))
             while (waitpid(s->pid, NULL, 0) < 0 && errno == EINTR)
                 ;
-        unlink(s->socket_path);
-        rmdir(s->dir);
+        if (s->socket_path[0])
+            unlink(s->socket_path);
+        if (s->dir[0])
+            rmdir(s->dir);
     }
     struct sigaction dfl;
     memset(&dfl, 0, sizeof dfl);
@@ -154,6 +159,16 @@ static void remove_private_dir(qemu_process *p)
         rmdir(p->dir);
     p->socket_path[0] = '\0';
     p->dir[0] = '\0';
+}
+
+void qemu_remove_socket(qemu_process *p)
+{
+    live_slot *s = p->pid > 0 ? find_slot(p->pid) : NULL;
+    if (s) {    /* the signal handler must not remove a path that is no longer ours */
+        s->socket_path[0] = '\0';
+        s->dir[0] = '\0';
+    }
+    remove_private_dir(p);
 }
 
 /* ---- start / stop ------------------------------------------------------------ */

@@ -38,6 +38,10 @@ int qemu_resolve(const char *explicit_path, char *path, size_t pathcap,
  * PDEATHSIG follows the calling *thread*: call this from a thread that outlives QEMU. */
 int qemu_start(const qemu_launch_opts *opts, qemu_process *out, char *err, size_t errlen);
 
+/* Unlink the socket and remove the private directory now; call once connected
+ * (QEMU's stub accepts a single connection).  Safe to call more than once. */
+void qemu_remove_socket(qemu_process *p);
+
 /* Kill the whole process group (SIGKILL), reap it, remove socket and directory.
  * Safe to call twice. */
 void qemu_stop(qemu_process *p);

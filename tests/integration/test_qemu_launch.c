@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "qemu_launch.h"
+#include "rsp.h"
 
 static char dir[64];
 
@@ -378,9 +379,10 @@ typedef struct child_harness {
     char dir[256];
 } child_harness;
 
-/* Forks a process that (optionally) installs the handlers, starts QEMU, reports the
+/* Forks a process that (optionally) installs the handlers, starts QEMU, (optionally)
+ * connects to its stub and removes the socket as cetharness run does, reports the
  * QEMU pid and directory through a pipe and waits to be killed. */
-static child_harness fork_harness(bool handlers, bool ignore_hup)
+static child_harness fork_harness_connected(bool handlers, bool ignore_hup, bool connect)
 {
     char path[4096], version[64], err[512] = "";
     cr_assert_eq(qemu_resolve(real_qemu(), path, sizeof path, version, sizeof version, err,
@@ -400,6 +402,11 @@ static child_harness fork_harness(bool handlers, bool ignore_hup)
         qemu_process q;
         if (qemu_start(&o, &q, err, sizeof err) != 0 || !wait_for_socket(q.socket_path, 10000))
             _exit(1);
+        if (connect) {
+            if (!rsp_connect_unix(q.socket_path, 10000, err, sizeof err))
+                _exit(1);
+            qemu_remove_socket(&q);
+        }
         child_harness me = {.pid = getpid(), .qemu = q.pid};
         memcpy(me.dir, q.dir, sizeof me.dir);
         if (write(pfd[1], &me, sizeof me) != sizeof me)
@@ -414,24 +421,44 @@ static child_harness fork_harness(bool handlers, bool ignore_hup)
     return h;
 }
 
+static child_harness fork_harness(bool handlers, bool ignore_hup)
+{
+    return fork_harness_connected(handlers, ignore_hup, false);
+}
+
+static void expect_qemu_dies_with_sigkilled_harness(const child_harness *h)
+{
+    int status;
+    cr_assert_eq(kill(h->qemu, 0), 0);
+    cr_assert_eq(kill(h->pid, SIGKILL), 0);
+    cr_assert_eq(waitpid(h->pid, &status, 0), h->pid);
+    if (!wait_for_death(h->qemu, 5000, &status)) {
+        kill(h->qemu, SIGKILL);
+        cr_assert_fail("QEMU outlived its harness");
+    }
+    cr_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+    cr_assert_eq(kill(h->qemu, 0), -1);
+}
+
 Test(qemu_launch, sigkilled_harness_takes_qemu_along)
 {
     cr_assert_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);    /* orphaned QEMU comes to us */
     child_harness h = fork_harness(false, false);
-    cr_assert_eq(kill(h.qemu, 0), 0);
-    int status;
-    cr_assert_eq(kill(h.pid, SIGKILL), 0);
-    cr_assert_eq(waitpid(h.pid, &status, 0), h.pid);
-    if (!wait_for_death(h.qemu, 5000, &status)) {
-        kill(h.qemu, SIGKILL);
-        cr_assert_fail("QEMU outlived its harness");
-    }
-    cr_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
-    cr_assert_eq(kill(h.qemu, 0), -1);
-    /* Nobody could remove the directory; that is the accepted cost of SIGKILL. */
+    expect_qemu_dies_with_sigkilled_harness(&h);
+    /* Killed before it connected, nobody could remove the directory. */
     char cmd[300];
     snprintf(cmd, sizeof cmd, "/bin/rm -rf '%s'", h.dir);
     cr_assert_eq(system(cmd), 0);
+}
+
+Test(qemu_launch, sigkilled_harness_leaves_no_socket_once_connected)
+{
+    cr_assert_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+    child_harness h = fork_harness_connected(false, false, true);
+    struct stat st;
+    cr_assert_eq(stat(h.dir, &st), -1, "%s still there after qemu_remove_socket", h.dir);
+    cr_assert_eq(errno, ENOENT);
+    expect_qemu_dies_with_sigkilled_harness(&h);
 }
 
 static void expect_cleaned_up(const child_harness *h, int sig)
