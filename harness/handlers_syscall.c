@@ -112,12 +112,21 @@ static bool needs_result(uint64_t nr)
     return nr == SYS_MMAP || nr == SYS_MPROTECT || nr == SYS_MUNMAP || nr == SYS_MREMAP;
 }
 
+/* A new process that QEMU's stub does not follow: it drops the child's breakpoints
+ * but leaves its single-step flag set (7.2), so a child forked under a step dies of
+ * SIGTRAP at its first instruction. */
+static bool forks_a_process(uint64_t nr, uint64_t clone_flags)
+{
+    return nr == SYS_FORK || nr == SYS_VFORK || (nr == SYS_CLONE && !(clone_flags & CLONE_VM_FLAG));
+}
+
 /* Can the instruction after the syscall run unseen?  A single step runs the syscall
  * and one more instruction (measured on QEMU 7.2): fine unless that one is a stop point. */
 static bool step_is_safe(engine *e, uint64_t nr, uint64_t next)
 {
     insn in;
-    if (needs_result(nr) || code_cache_decode(&e->code, next, &in) != 0)
+    if (needs_result(nr) || forks_a_process(nr, e->regs.gpr[REG_RDI]) ||
+        code_cache_decode(&e->code, next, &in) != 0)
         return false;
     return !insn_is_stop_point(&in);
 }
