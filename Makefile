@@ -56,13 +56,19 @@ $(B)/asan/cetharness: $(B)/asan/obj/harness/main.o $(SAN_LIB)
 	$(CC) $(LDFLAGS_SAN) -o $@ $^ $(PKG_LIBS) -lm
 
 # --- guest programs --------------------------------------------------------
-# Integration-test programs: tests/integration/progs/NAME.asm -> build/progs/NAME
+# Integration-test programs: tests/integration/progs/NAME.{asm,c} -> build/progs/NAME
 PROG_ASM := $(wildcard tests/integration/progs/*.asm)
-PROGS := $(PROG_ASM:tests/integration/progs/%.asm=$(B)/progs/%)
+PROG_C := $(wildcard tests/integration/progs/*.c)
+PROGS := $(PROG_ASM:tests/integration/progs/%.asm=$(B)/progs/%) \
+         $(PROG_C:tests/integration/progs/%.c=$(B)/progs/%)
 $(B)/progs/%: tests/integration/progs/%.asm | deps
 	@mkdir -p $(B)/progs/obj
 	$(NASM) -f elf64 -I asm/ -o $(B)/progs/obj/$*.o $<
 	ld -static -nostdlib -o $@ $(B)/progs/obj/$*.o
+# C test programs are ordinary glibc programs (static, so no ld.so in the trace).
+$(B)/progs/%: tests/integration/progs/%.c | deps
+	@mkdir -p $(B)/progs
+	$(CC) -O1 -g -static -pthread -o $@ $<
 $(B)/progs/elf32: tests/integration/progs/elf32.asm | deps
 	@mkdir -p $(B)/progs/obj
 	$(NASM) -f elf32 -o $(B)/progs/obj/elf32.o $<

@@ -158,10 +158,12 @@ static void cleanup(run_state *s)
 {
     if (s->have_engine)
         engine_free(&s->eng);
-    if (s->rsp)
-        rsp_close(s->rsp);
+    /* QEMU first: a stub that sees the connection close hands the pending breakpoint
+     * trap to the guest, and QEMU prints "uncaught target signal 5" into its stderr. */
     if (s->qemu_started)
         qemu_stop(&s->qemu);
+    if (s->rsp)
+        rsp_close(s->rsp);
     terminal_take_back(s->terminal_owner);
     if (s->have_elf)
         elf_facts_free(&s->elf);

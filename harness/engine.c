@@ -84,10 +84,12 @@ int engine_fail(engine *e, const char *fmt, ...)
 
 static int rsp_fail(engine *e, const char *what)
 {
-    if (e->nthreads > 1)
-        return engine_fail(e, "%s: %s; with %zu guest threads this is most likely two threads "
-                              "stopping at once, which QEMU's user-mode gdbstub cannot serve",
-                           what, rsp_error(e->rsp), e->nthreads);
+    if (e->nthreads > 1 || e->threads_started > 0)
+        return engine_fail(e, "%s: %s; the guest runs several threads, so this is most likely "
+                              "two of them stopping at once, which QEMU's user-mode gdbstub "
+                              "cannot serve (it has no lock around a thread's stop): the run "
+                              "was ended rather than guessed at",
+                           what, rsp_error(e->rsp));
     return engine_fail(e, "%s: %s", what, rsp_error(e->rsp));
 }
 

@@ -67,6 +67,7 @@ typedef struct engine {
     shadow_memory shadow;
     guest_thread *threads; size_t nthreads, capthreads;
     int thread_numbers;
+    size_t threads_started;         /* clones with CLONE_VM: a child may not have stopped yet */
     guest_thread *cur;              /* the thread of the current stop */
     guest_regs regs;                /* its registers, as far as read (see engine_reg) */
     uint32_t regs_known;            /* bit n: gdb register n (0-16) is in regs */

@@ -153,6 +153,7 @@ static int leave_syscall(engine *e, const insn *in, uint64_t nr, resume_action *
     if ((nr == SYS_CLONE && (e->regs.gpr[REG_RDI] & CLONE_VM_FLAG)) || nr == SYS_CLONE3) {
         /* A new thread starts at `next` too.  The parent must not stop there while the
          * child runs: QEMU's stub cannot serve two threads stopped at once. */
+        e->threads_started++;
         if (call_fusion_disable(e) != 0 || engine_explore(e, next) != 0)
             return -1;
         return engine_run_to(e, false, 0, false, how);

@@ -242,3 +242,27 @@ Test(crash, plain_sigsegv_is_a_crash_not_a_violation)
     cr_assert_str_eq(json_str(r.json, "crash.signal_name"), "SIGSEGV");
     harness_result_free(&r);
 }
+
+/* QEMU's stub cannot serve two threads that stop at once.  Whatever the interleaving,
+ * the harness must end the run, either with the program's own clean result or with an
+ * error that says why; never hang, crash, or report a violation that is not there. */
+Test(threads, concurrent_glibc_threads_finish_or_say_why)
+{
+    harness_result r;
+    const char *args[] = {"--ibt=off", "--timeout", "60", "--", prog_path("pthreads"), NULL};
+    run_harness(&r, NULL, args);
+    cr_assert_not_null(r.json, "no JSON; stderr: %s", r.stderr_text);
+    cr_assert_eq(json_object_array_length(json_at(r.json, "violations")), 0,
+                 "a violation in a clean program: %s", json_str(r.json, "violations[0].reason"));
+    const char *status = json_str(r.json, "exit.status");
+    if (strcmp(status, "exited") == 0) {
+        cr_assert_eq(r.status, 0, "the threads computed wrong sums; stderr: %s", r.stderr_text);
+    } else {
+        cr_assert_str_eq(status, "error", "stderr: %s", r.stderr_text);
+        cr_assert_eq(r.status, 125);
+        cr_assert_not_null(strstr(json_str(r.json, "exit.message"), "stopping at once"),
+                           "the error does not say why: %s", json_str(r.json, "exit.message"));
+    }
+    cr_assert_not(process_running(prog_path("pthreads")), "QEMU left running");
+    harness_result_free(&r);
+}
