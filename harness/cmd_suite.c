@@ -22,6 +22,7 @@
 #include "case_manifest.h"
 #include "case_verdict.h"
 #include "elf_facts.h"
+#include "report_fields.h"
 #include "reports.h"
 #include "suite_discover.h"
 #include "suite_runner.h"
@@ -519,7 +520,7 @@ static json_object *case_json(const case_state *c)
     json_object_object_add(o, "status", json_object_new_string(status_names[c->status]));
     json_object_object_add(o, "message", json_object_new_string(c->message));
     json_object_object_add(o, "observed", json_object_new_string(c->observed));
-    json_object_object_add(o, "time_s", json_object_new_double(c->time_s));
+    json_object_object_add(o, "time_s", rep_new_seconds(c->time_s));
     json_object_object_add(o, "output", json_object_new_string(c->output ? c->output : ""));
     json_object_object_add(o, "run", c->run ? json_object_get(c->run) : NULL);
     return o;
@@ -550,7 +551,7 @@ static json_object *suite_json(const suite_ctx *s, const char *started, double w
                            *s->qemu.version ? json_object_new_string(s->qemu.version) : NULL);
     json_object_object_add(o, "qemu", q);
     json_object_object_add(o, "started", json_object_new_string(started));
-    json_object_object_add(o, "wall_s", json_object_new_double(wall_s));
+    json_object_object_add(o, "wall_s", rep_new_seconds(wall_s));
     json_object_object_add(shard, "index", json_object_new_int((int)s->o->shard_index));
     json_object_object_add(shard, "count", json_object_new_int((int)s->o->shard_count));
     json_object_object_add(o, "shard", shard);

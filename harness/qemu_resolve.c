@@ -36,17 +36,17 @@ static int check_file(const char *path, const char *origin, char *err, size_t er
     struct stat st;
     if (stat(path, &st) != 0) {
         if (errno == ENOENT)
-            set_err(err, errlen, "%s: no such file%s", path, origin);
+            set_err(err, errlen, "QEMU %s: no such file%s", path, origin);
         else
-            set_err(err, errlen, "%s: %s%s", path, strerror(errno), origin);
+            set_err(err, errlen, "QEMU %s: %s%s", path, strerror(errno), origin);
         return -1;
     }
     if (!S_ISREG(st.st_mode)) {
-        set_err(err, errlen, "%s: not a regular file%s", path, origin);
+        set_err(err, errlen, "QEMU %s: not a regular file%s", path, origin);
         return -1;
     }
     if (access(path, X_OK) != 0) {
-        set_err(err, errlen, "%s: not executable%s", path, origin);
+        set_err(err, errlen, "QEMU %s: not executable%s", path, origin);
         return -1;
     }
     return 0;

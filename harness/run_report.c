@@ -1,6 +1,7 @@
 #include "run_report.h"
 
 #include "gdb_signals.h"
+#include "report_fields.h"
 
 #include <stdio.h>
 
@@ -101,7 +102,7 @@ static json_object *stats_json(const engine *e, const run_context *ctx)
     json_object_object_add(o, "cet_insns", json_object_new_int64((int64_t)s->cet_insns));
     uint64_t rt = e && e->rsp ? rsp_get_stats(e->rsp)->round_trips : 0;
     json_object_object_add(o, "round_trips", json_object_new_int64((int64_t)rt));
-    json_object_object_add(o, "wall_s", json_object_new_double(ctx->wall_s));
+    json_object_object_add(o, "wall_s", rep_new_seconds(ctx->wall_s));
     return o;
 }
 

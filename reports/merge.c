@@ -116,7 +116,7 @@ static json_object *header_of(json_object **suites, size_t n)
     json_object_object_add(m, "qemu", qemu);
     if (started)
         json_object_object_add(m, "started", json_object_new_string(started));
-    json_object_object_add(m, "wall_s", json_object_new_double(wall));
+    json_object_object_add(m, "wall_s", rep_new_seconds(wall));
     return m;
 }
 

@@ -183,3 +183,10 @@ const char *rep_target_label(const char *reason)
             return "returns to";
     return "target";
 }
+
+json_object *rep_new_seconds(double seconds)
+{
+    char text[32];
+    snprintf(text, sizeof text, "%.6f", seconds);
+    return json_object_new_double_s(seconds, text);
+}

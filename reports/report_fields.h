@@ -21,6 +21,9 @@ int rep_field_has_int(json_object *o, const char *key);
 double rep_field_double(json_object *o, const char *key, double dflt);
 json_object *rep_field_obj(json_object *o, const char *key);
 json_object *rep_field_array(json_object *o, const char *key);
+/* A duration for the JSON reports, written with microsecond precision ("0.020040"),
+ * not the 17 digits of a plain double. */
+json_object *rep_new_seconds(double seconds);
 
 /* Unknown or missing status counts as an error: the case could not be judged. */
 enum rep_status rep_case_status(json_object *c);

@@ -120,11 +120,11 @@ Test(qemu_launch, resolve_real_qemu)
 Test(qemu_launch, resolve_rejects_missing_and_unusable_files)
 {
     char expected[512];
-    resolve_fails("/nonexistent/qemu-x86_64", "/nonexistent/qemu-x86_64: no such file");
-    snprintf(expected, sizeof expected, "%s: not a regular file", dir);
+    resolve_fails("/nonexistent/qemu-x86_64", "QEMU /nonexistent/qemu-x86_64: no such file");
+    snprintf(expected, sizeof expected, "QEMU %s: not a regular file", dir);
     resolve_fails(dir, expected);
     const char *plain = write_script("plain", "echo qemu-x86_64 version 7.2.0", 0644);
-    snprintf(expected, sizeof expected, "%s: not executable", plain);
+    snprintf(expected, sizeof expected, "QEMU %s: not executable", plain);
     resolve_fails(plain, expected);
 }
 
@@ -182,7 +182,7 @@ Test(qemu_launch, resolve_uses_env_then_path)
 
     cr_assert_eq(setenv("QEMU", in_dir("missing"), 1), 0);
     char expected[512];
-    snprintf(expected, sizeof expected, "%s: no such file (from $QEMU)", in_dir("missing"));
+    snprintf(expected, sizeof expected, "QEMU %s: no such file (from $QEMU)", in_dir("missing"));
     resolve_fails(NULL, expected);
 
     cr_assert_eq(unsetenv("QEMU"), 0);
