@@ -65,10 +65,10 @@ $(B)/progs/%: tests/integration/progs/%.asm | deps
 	@mkdir -p $(B)/progs/obj
 	$(NASM) -f elf64 -I asm/ -o $(B)/progs/obj/$*.o $<
 	ld -static -nostdlib -o $@ $(B)/progs/obj/$*.o
-# C test programs are ordinary glibc programs (static, so no ld.so in the trace).
+# C test programs are ordinary dynamically linked glibc programs.
 $(B)/progs/%: tests/integration/progs/%.c | deps
 	@mkdir -p $(B)/progs
-	$(CC) -O1 -g -static -pthread -o $@ $<
+	$(CC) -O1 -g -fno-omit-frame-pointer -pthread -o $@ $<
 $(B)/progs/elf32: tests/integration/progs/elf32.asm | deps
 	@mkdir -p $(B)/progs/obj
 	$(NASM) -f elf32 -o $(B)/progs/obj/elf32.o $<

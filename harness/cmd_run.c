@@ -147,6 +147,7 @@ static void run_engine(run_state *s)
         return;
     }
     s->have_engine = true;
+    s->eng.qemu_pid = s->qemu.pid;
     if (engine_run(&s->eng) != 0)
         explain_qemu_death(s);
     /* The guest is ended with SIGKILL to QEMU's process group (in cleanup), not with

@@ -27,6 +27,7 @@ int engine_init(engine *e, rsp_conn *rsp, const run_options *opt, const elf_fact
     e->ibt = opt->ibt == CET_ON || (opt->ibt == CET_AUTO && elf->prop_ibt);
     e->shstk = opt->shstk == CET_ON || (opt->shstk == CET_AUTO && elf->prop_shstk);
     shadow_memory_init(&e->shadow);
+    module_map_init(&e->modules);
     code_cache_init(&e->code, rsp);
     if (addr_map_init(&e->breakpoints, 256) != 0 || addr_map_init(&e->explored, 1024) != 0 ||
         addr_map_init(&e->fusion_status, 64) != 0 || addr_map_init(&e->fusion_owner, 256) != 0 ||
@@ -40,6 +41,7 @@ int engine_init(engine *e, rsp_conn *rsp, const run_options *opt, const elf_fact
 void engine_free(engine *e)
 {
     shadow_memory_free(&e->shadow);
+    module_map_free(&e->modules);
     code_cache_free(&e->code);
     addr_map_free(&e->breakpoints);
     addr_map_free(&e->explored);
@@ -606,6 +608,12 @@ static void learn_layout(engine *e)
         return;
     }
     map_segments(e, &interp, at_base);
+    uint64_t end = 0;
+    for (size_t i = 0; i < interp.nsegments; i++)
+        if (interp.segments[i].vaddr + interp.segments[i].memsz > end)
+            end = interp.segments[i].vaddr + interp.segments[i].memsz;
+    if (module_map_add(&e->modules, at_base, end, 0, e->elf->interp) != 0)
+        engine_warn(e, "out of memory naming the program interpreter");
     elf_facts_free(&interp);
 }
 

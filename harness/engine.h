@@ -9,6 +9,7 @@
 #include "elf_facts.h"
 #include "guest_regs.h"
 #include "insn.h"
+#include "module_map.h"
 #include "rsp.h"
 #include "run_options.h"
 #include "shadow_memory.h"
@@ -62,6 +63,8 @@ typedef struct engine {
     const run_options *opt;
     const elf_facts *elf;
     uint64_t load_bias;
+    long qemu_pid;                  /* to name the files the guest maps (/proc/PID/fd); 0: unknown */
+    module_map modules;             /* the loader and shared libraries, for reports */
     bool ibt, shstk;                /* the model's switches after "auto" was resolved */
 
     shadow_memory shadow;

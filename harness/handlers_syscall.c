@@ -3,7 +3,10 @@
  * past the syscall instruction without losing sight of the guest. */
 #include "engine.h"
 
+#include <limits.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 enum {
     SYS_MMAP = 9, SYS_MPROTECT = 10, SYS_MUNMAP = 11, SYS_RT_SIGACTION = 13,
@@ -29,7 +32,7 @@ bool syscall_is_followed(uint64_t nr)
 enum { ARCH_SHSTK_ENABLE = 0x5001, ARCH_SHSTK_DISABLE = 0x5002, ARCH_SHSTK_LOCK = 0x5003,
        ARCH_SHSTK_UNLOCK = 0x5004, ARCH_SHSTK_STATUS = 0x5005 };
 enum { ARCH_SHSTK_SHSTK = 1, ARCH_SHSTK_WRSS = 2, SHADOW_STACK_SET_TOKEN = 1 };
-enum { PROT_WRITE_BIT = 2, PROT_EXEC_BIT = 4, SA_RESETHAND_BIT = 0x80000000 };
+enum { PROT_WRITE_BIT = 2, PROT_EXEC_BIT = 4, SA_RESETHAND_BIT = 0x80000000, MAP_ANONYMOUS_BIT = 0x20 };
 enum { E_PERM = 1, E_FAULT = 14, E_INVAL = 22, E_NOSPC = 28, E_RANGE = 34 };
 /* Offset of the saved rip in the rt_sigframe at rsp when the restorer runs:
  * ucontext's flags, link and stack (40 bytes), then sigcontext r8..rcx, rsp, rip. */
@@ -198,6 +201,24 @@ int handle_syscall(engine *e, const insn *in, resume_action *how)
     return leave_syscall(e, in, nr, how);
 }
 
+/* A file the guest mapped (a shared library, for the most part), so that reports can
+ * name addresses in it.  QEMU passes guest file descriptors through to the host, so
+ * the file is QEMU's /proc/PID/fd/FD.  Naming is a nicety: failures are silent. */
+static void note_file_mapping(engine *e, uint64_t addr, const uint64_t *args)
+{
+    int64_t fd = (int64_t)args[4];
+    if (e->qemu_pid <= 0 || (args[3] & MAP_ANONYMOUS_BIT) || fd < 0 || fd > INT_MAX)
+        return;
+    char link[64], path[PATH_MAX];
+    snprintf(link, sizeof link, "/proc/%ld/fd/%d", e->qemu_pid, (int)fd);
+    ssize_t n = readlink(link, path, sizeof path - 1);
+    if (n <= 0)
+        return;
+    path[n] = '\0';
+    if (module_map_add(&e->modules, addr, args[1], args[5], path) != 0)
+        engine_warn(e, "out of memory naming the file mapped at 0x%llx", (unsigned long long)addr);
+}
+
 int handle_syscall_done(engine *e, guest_thread *t)
 {
     uint64_t rax;
@@ -209,6 +230,7 @@ int handle_syscall_done(engine *e, guest_thread *t)
         return 0;
     switch (t->syscall_nr) {
     case SYS_MMAP:
+        note_file_mapping(e, (uint64_t)result, a);
         return code_cache_set_range(&e->code, (uint64_t)result, (uint64_t)result + a[1],
                                     a[2] & PROT_EXEC_BIT, a[2] & PROT_WRITE_BIT);
     case SYS_MPROTECT:

@@ -4,6 +4,7 @@
 #include "run_helpers.h"
 
 #include <criterion/criterion.h>
+#include <stdbool.h>
 #include <string.h>
 
 static void run_case(harness_result *r, const char *case_name, const char *option)
@@ -264,5 +265,49 @@ Test(threads, concurrent_glibc_threads_finish_or_say_why)
                            "the error does not say why: %s", json_str(r.json, "exit.message"));
     }
     cr_assert_not(process_running(prog_path("pthreads")), "QEMU left running");
+    harness_result_free(&r);
+}
+
+/* Reports name code outside the program: shared libraries from the guest's own mmap
+ * calls, by symbol where the library exports one, else by library and offset. */
+static bool any_entry_has(json_object *symbols, const char *a, const char *b)
+{
+    for (size_t i = 0; i < json_object_array_length(symbols); i++) {
+        const char *s = json_object_get_string(json_object_array_get_idx(symbols, i));
+        if (s && strstr(s, a) && strstr(s, b))
+            return true;
+    }
+    return false;
+}
+
+Test(symbols, frames_in_shared_libraries_are_named_by_library)
+{
+    harness_result r;
+    const char *args[] = {"--ibt=off", "--", prog_path("qsort-smash"), NULL};
+    run_harness(&r, NULL, args);
+    cr_assert_eq(r.status, 1, "stderr: %s", r.stderr_text);
+    cr_assert_str_eq(json_str(r.json, "violations[0].reason"), "ret-mismatch");
+    cr_assert_eq(strncmp(json_str(r.json, "violations[0].pc_symbol"), "compare+", 8), 0,
+                 "pc_symbol %s", json_str(r.json, "violations[0].pc_symbol"));
+    cr_assert_str_eq(json_str(r.json, "violations[0].target_symbol"), "hijacked");
+    cr_assert_not_null(strstr(json_str(r.json, "violations[0].expected_symbol"), "libc.so.6"),
+                       "the comparator returns into libc: %s",
+                       json_str(r.json, "violations[0].expected_symbol"));
+    json_object *syms = json_at(r.json, "violations[0].shadow_stack_symbols");
+    cr_assert(any_entry_has(syms, "qsort", " in libc.so.6"), "no qsort frame: %s", r.stderr_text);
+    cr_assert(any_entry_has(syms, "main+", ""), "no main frame: %s", r.stderr_text);
+    harness_result_free(&r);
+}
+
+Test(symbols, code_in_the_dynamic_loader_is_named_by_it)
+{
+    harness_result r;
+    /* Debian 12's ld.so is not CET-built: its jump to the program lacks an ENDBR64. */
+    const char *args[] = {"--", prog_path("qsort-smash"), NULL};
+    run_harness(&r, NULL, args);
+    cr_assert_eq(r.status, 1, "stderr: %s", r.stderr_text);
+    cr_assert_str_eq(json_str(r.json, "violations[0].type"), "ibt");
+    cr_assert_not_null(strstr(json_str(r.json, "violations[0].pc_symbol"), "ld-linux-x86-64.so.2"),
+                       "pc_symbol %s", json_str(r.json, "violations[0].pc_symbol"));
     harness_result_free(&r);
 }
