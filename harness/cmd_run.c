@@ -43,6 +43,8 @@ static int connect_to_qemu(run_state *s)
         return -1;
     }
     qemu_remove_socket(&s->qemu);
+    if (s->opt.verbose > 1)
+        rsp_set_trace(s->rsp, stderr);
     char *xml = NULL;
     size_t len;
     /* QEMU 7.2 answers p/P only once the target description was read. */

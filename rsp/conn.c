@@ -96,6 +96,11 @@ int rsp_fd(const rsp_conn *c)
     return c->fd;
 }
 
+void rsp_set_trace(rsp_conn *c, FILE *f)
+{
+    c->trace = f;
+}
+
 void rsp_set_reply_timeout(rsp_conn *c, int timeout_ms)
 {
     c->reply_timeout_ms = timeout_ms;

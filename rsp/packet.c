@@ -49,9 +49,20 @@ static rsp_status wait_for_ack(rsp_conn *c, bool *nak)
     return rsp_fail(c, RSP_ERR_PROTOCOL, "expected '+' after sending a packet, got %s", what);
 }
 
+enum { TRACE_MAX = 120 }; /* payload bytes a trace line shows */
+
+void rsp_trace_packet(rsp_conn *c, const char *direction, const char *payload, size_t len)
+{
+    if (!c->trace)
+        return;
+    int shown = (int)(len < TRACE_MAX ? len : TRACE_MAX);
+    fprintf(c->trace, "rsp %s %.*s%s\n", direction, shown, payload, len > TRACE_MAX ? "..." : "");
+}
+
 rsp_status rsp_send_frame(rsp_conn *c, const char *payload, size_t len)
 {
     size_t framed = 0;
+    rsp_trace_packet(c, "->", payload, len);
     rsp_status st = frame_packet(c, payload, len, &framed);
     if (st != RSP_OK)
         return st;
@@ -132,6 +143,7 @@ static rsp_status deliver(rsp_conn *c, const char **payload, size_t *len)
                         "received packet is malformed (bad escape or run-length) or decodes "
                         "to more than %d bytes", RSP_MAX_PACKET);
     c->payload[n] = '\0';
+    rsp_trace_packet(c, "<-", c->payload, n);
     *payload = c->payload;
     *len = n;
     return RSP_OK;

@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 typedef enum rsp_status {
@@ -52,6 +53,8 @@ int rsp_fd(const rsp_conn *c);
 
 /* Deadline applied to every wait for a command reply (default 5000 ms). */
 void rsp_set_reply_timeout(rsp_conn *c, int timeout_ms);
+/* Log every packet sent ("rsp -> ...") and received ("rsp <- ...") to f; NULL: stop. */
+void rsp_set_trace(rsp_conn *c, FILE *f);
 const char *rsp_error(const rsp_conn *c);
 const rsp_stats *rsp_get_stats(const rsp_conn *c);
 /* Max payload the stub accepts, learned from qSupported PacketSize (default 4096). */

@@ -34,6 +34,7 @@ struct rsp_conn {
     int reply_timeout_ms;
     size_t packet_size;
     rsp_stats stats;
+    FILE *trace;                 /* packet log, or NULL */
     char err[256];
 
     /* Bytes read from the socket and not yet consumed: survives between calls so that
@@ -67,6 +68,9 @@ rsp_status rsp_recv_until(rsp_conn *c, rsp_deadline dl, const char **payload, si
 
 /* exchange.c: send + receive, counted as a round trip, no reply classification. */
 rsp_status rsp_exchange(rsp_conn *c, const char *request, const char **reply, size_t *len);
+
+/* packet.c: one line of the packet log, if there is one. */
+void rsp_trace_packet(rsp_conn *c, const char *direction, const char *payload, size_t len);
 
 /* codec.c */
 int rsp_hex_digit(int ch);  /* 0..15, or -1 */

@@ -657,3 +657,18 @@ Test(rsp_conn, query_stop_parses_the_reply)
     stub_finish(&s);
     stub_free(&s);
 }
+
+Test(rsp_conn, trace_logs_each_packet_in_both_directions)
+{
+    char *log = NULL;
+    size_t loglen = 0;
+    FILE *f = open_memstream(&log, &loglen);
+    cr_assert_not_null(f);
+    rsp_set_trace(conn, f);
+    cr_assert_eq(request_with_reply("m401000,2", "e1f0"), RSP_OK);
+    rsp_set_trace(conn, NULL);
+    cr_assert_eq(request_with_reply("m401000,2", "e1f0"), RSP_OK);
+    fclose(f);
+    cr_assert_str_eq(log, "rsp -> m401000,2\nrsp <- e1f0\n");
+    free(log);
+}
