@@ -29,6 +29,7 @@
 
 #define WATCHDOG_GRACE_S 10.0
 #define MAX_JOBS 1024
+#define MAX_RUN_OPTIONS 16
 
 typedef struct suite_options {
     const char *qemu;            /* --qemu, passed on to every run */
@@ -38,6 +39,8 @@ typedef struct suite_options {
     const char *build_dir;
     double timeout_s;            /* for cases whose header states none */
     const char *json, *junit, *html;
+    const char *run_options[MAX_RUN_OPTIONS];  /* --run-option, before each case's own */
+    size_t nrun_options;
     char **roots;
     size_t nroots;
 } suite_options;
@@ -84,7 +87,8 @@ static void suite_usage(FILE *out)
 {
     fputs("usage: cetharness suite [--qemu PATH] [-j N] [--shard I/N] [--filter GLOB]\n"
           "                        [--build-dir DIR] [--timeout S] [--junit FILE]\n"
-          "                        [--html FILE] [--json FILE] [CASE_OR_DIR...]\n"
+          "                        [--html FILE] [--json FILE] [--run-option ARG]\n"
+          "                        [CASE_OR_DIR...]\n"
           "Runs the corpus cases (default: asm/cases and cases) against their headers.\n"
           "  --qemu PATH        qemu-x86_64 to use (default: $QEMU, else PATH)\n"
           "  -j, --jobs N       cases at once (default: online CPUs)\n"
@@ -92,6 +96,8 @@ static void suite_usage(FILE *out)
           "  --filter GLOB      only cases whose CATEGORY/NAME matches GLOB\n"
           "  --build-dir DIR    where the corpus was built (default: build)\n"
           "  --timeout S        timeout of cases that state none (default 20)\n"
+          "  --run-option ARG   pass ARG to every case's run (repeatable), e.g.\n"
+          "                     --run-option=--no-fusion\n"
           "  --junit/--html/--json FILE   reports, written whatever the outcome\n"
           "Exit status: 0 when every case passed or was skipped, 1 otherwise, 2 on errors.\n",
           out);
@@ -143,6 +149,11 @@ static int apply_option(suite_options *o, int c, const char *arg)
     case 'J': o->json = arg; return 0;
     case 'U': o->junit = arg; return 0;
     case 'H': o->html = arg; return 0;
+    case 'R':
+        if (o->nrun_options == MAX_RUN_OPTIONS)
+            return usage_error("at most %d --run-option", MAX_RUN_OPTIONS);
+        o->run_options[o->nrun_options++] = arg;
+        return 0;
     }
     return -1;
 }
@@ -156,6 +167,7 @@ static int parse_suite_options(int argc, char **argv, suite_options *o)
         {"build-dir", required_argument, NULL, 'b'}, {"timeout", required_argument, NULL, 't'},
         {"json", required_argument, NULL, 'J'},     {"junit", required_argument, NULL, 'U'},
         {"html", required_argument, NULL, 'H'},     {"help", no_argument, NULL, 'h'},
+        {"run-option", required_argument, NULL, 'R'},
         {NULL, 0, NULL, 0},
     };
     optind = 0;
@@ -294,7 +306,7 @@ static void preflight(const suite_ctx *s, case_state *c)
 static char **build_argv(const suite_ctx *s, const case_state *c)
 {
     const case_manifest *m = &c->m;
-    size_t n = 0, cap = 12 + m->noptions;
+    size_t n = 0, cap = 12 + s->o->nrun_options + m->noptions;
     char **argv = calloc(cap, sizeof *argv);
     char timeout[32];
     snprintf(timeout, sizeof timeout, "%g", m->timeout_s > 0 ? m->timeout_s : s->o->timeout_s);
@@ -306,6 +318,8 @@ static char **build_argv(const suite_ctx *s, const case_state *c)
         argv[n++] = strdup("--qemu");
         argv[n++] = strdup(s->o->qemu);
     }
+    for (size_t i = 0; argv && i < s->o->nrun_options; i++)
+        argv[n++] = strdup(s->o->run_options[i]);
     for (size_t i = 0; argv && i < m->noptions; i++)
         argv[n++] = strdup(m->options[i]);
     if (argv) {

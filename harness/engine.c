@@ -1,6 +1,7 @@
 /* The stop loop and the services the instruction handlers share. */
 #include "engine.h"
 
+#include "breakpoint_budget.h"
 #include "gdb_signals.h"
 
 #include <stdarg.h>
@@ -35,7 +36,7 @@ int engine_init(engine *e, rsp_conn *rsp, const run_options *opt, const elf_fact
         return -1;
     e->deadline = engine_now() + opt->timeout_s;
     e->fusion_disabled = opt->no_fusion;
-    return 0;
+    return breakpoint_budget_init(e);
 }
 
 void engine_free(engine *e)
@@ -45,6 +46,7 @@ void engine_free(engine *e)
     code_cache_free(&e->code);
     addr_map_free(&e->breakpoints);
     addr_map_free(&e->explored);
+    breakpoint_budget_free(e);
     free(e->threads);
     free(e->violations);
     free(e->suspended);
@@ -239,6 +241,7 @@ int engine_insert_breakpoint(engine *e, uint64_t addr)
     if (addr_map_put(&e->breakpoints, addr, 1) != 0)
         return engine_fail(e, "out of memory");
     e->stats.breakpoints++;
+    breakpoint_budget_note_insert(e, addr);
     if (addr == e->twin_ret)
         e->twin_ret = 0;
     return 0;
@@ -500,8 +503,11 @@ static int handle_stop(engine *e, const rsp_stop *st, resume_action *how)
         return handle_signal_stop(e, st->signal, how);
     if (t->stepping != STEP_NONE && finish_step(e, t) != 0)
         return -1;
-    if (addr_map_get(&e->breakpoints, e->regs.rip, NULL))
+    if (addr_map_get(&e->breakpoints, e->regs.rip, NULL)) {
+        if (breakpoint_budget_check(e) != 0)
+            return -1;
         return dispatch_breakpoint(e, how);
+    }
     /* A trap that is not ours: a guest int3, or a step that ended between breakpoints. */
     how->kind = RESUME_CONTINUE;
     return 0;

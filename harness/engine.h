@@ -54,6 +54,7 @@ typedef struct violation {
 typedef struct run_stats {
     uint64_t stops, steps, calls, rets, indirect, breakpoints, cet_insns, syscalls, signals;
     uint64_t fused_rets;            /* returns proven at their call (call_fusion.h) */
+    uint64_t breakpoint_flushes;    /* times the live set was dropped (breakpoint_budget.c) */
 } run_stats;
 
 typedef enum run_end { END_RUNNING, END_EXITED, END_SIGNALED, END_TIMEOUT, END_ERROR, END_STOPPED } run_end;
@@ -78,6 +79,10 @@ typedef struct engine {
 
     code_cache code;
     addr_map breakpoints;           /* live Z0 breakpoints */
+    size_t breakpoint_budget;       /* see breakpoint_budget.c */
+    bool breakpoint_budget_fixed;
+    addr_map flushed_breakpoints;   /* addresses a flush removed */
+    size_t breakpoints_replanted;   /* of those, planted again since the last flush */
     addr_map explored;              /* address -> generation it was explored at */
     uint64_t twin_ret;              /* a C3 byte without breakpoint: "c" there performs a ret */
     addr_map twin_searched;         /* pages already searched for one */

@@ -7,7 +7,8 @@
 #include <string.h>
 
 enum { OPT_IBT = 256, OPT_SHSTK, OPT_ON_VIOLATION, OPT_JSON, OPT_TIMEOUT, OPT_QEMU,
-       OPT_QEMU_ARG, OPT_VIOLATION_EXITCODE, OPT_QUIET, OPT_NO_FUSION, OPT_HELP };
+       OPT_QEMU_ARG, OPT_VIOLATION_EXITCODE, OPT_QUIET, OPT_NO_FUSION, OPT_BREAKPOINT_BUDGET,
+       OPT_HELP };
 
 static const struct option long_options[] = {
     {"ibt", required_argument, NULL, OPT_IBT},
@@ -20,6 +21,7 @@ static const struct option long_options[] = {
     {"violation-exitcode", required_argument, NULL, OPT_VIOLATION_EXITCODE},
     {"quiet", no_argument, NULL, OPT_QUIET},
     {"no-fusion", no_argument, NULL, OPT_NO_FUSION},
+    {"breakpoint-budget", required_argument, NULL, OPT_BREAKPOINT_BUDGET},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
@@ -39,6 +41,8 @@ void run_options_usage(FILE *out)
           "  --violation-exitcode N   exit status when a violation was found (default 1)\n"
           "  -q, --quiet              no report on stderr\n"
           "  --no-fusion              stop at every return, even where the code proves it\n"
+          "  --breakpoint-budget N    drop all breakpoints once more than N are live (default:\n"
+          "                           512, growing while it is too small; a given N stays)\n"
           "  -v                       trace every stop on stderr (-vv: also RSP packets)\n"
           "exit status: the guest's (128+N for signal N) when clean, 1 on a violation,\n"
           "125 when the harness could not run or the guest timed out.\n", out);
@@ -111,6 +115,10 @@ static int apply_option(int c, const char *arg, run_options *o, char *err, size_
     case OPT_QEMU: o->qemu_path = arg; return 0;
     case OPT_QUIET: case 'q': o->quiet = true; return 0;
     case OPT_NO_FUSION: o->no_fusion = true; return 0;
+    case OPT_BREAKPOINT_BUDGET:
+        if (parse_number(arg, 1, 1 << 20, &v) == 0 && v == (int)v) { o->breakpoint_budget = (size_t)v; return 0; }
+        snprintf(err, errlen, "--breakpoint-budget takes a number from 1 to %d, not '%s'", 1 << 20, arg);
+        return -1;
     case 'v': o->verbose++; return 0;
     case OPT_QEMU_ARG: {
         const char **grown = realloc(o->qemu_args, (o->nqemu_args + 1) * sizeof *grown);

@@ -20,6 +20,7 @@ typedef struct run_options {
     int verbose;                    /* -v: trace of stops on stderr */
     bool quiet;                     /* no console report (the suite reads the JSON) */
     bool no_fusion;                 /* stop at every return (call_fusion.h), for measuring */
+    size_t breakpoint_budget;       /* fixed budget (breakpoint_budget.c); 0: adaptive */
     int violation_exitcode;
     const char *program;
     char **argv;                    /* program arguments after the program itself */

@@ -100,6 +100,7 @@ static json_object *stats_json(const engine *e, const run_context *ctx)
     json_object_object_add(o, "fused_rets", json_object_new_int64((int64_t)s->fused_rets));
     json_object_object_add(o, "indirect", json_object_new_int64((int64_t)s->indirect));
     json_object_object_add(o, "breakpoints", json_object_new_int64((int64_t)s->breakpoints));
+    json_object_object_add(o, "breakpoint_flushes", json_object_new_int64((int64_t)s->breakpoint_flushes));
     json_object_object_add(o, "syscalls", json_object_new_int64((int64_t)s->syscalls));
     json_object_object_add(o, "signals", json_object_new_int64((int64_t)s->signals));
     json_object_object_add(o, "cet_insns", json_object_new_int64((int64_t)s->cet_insns));

@@ -35,6 +35,12 @@ const char *corpus_path(const char *case_name)
 
 void run_harness(harness_result *r, const char *qemu_override, const char *const *args)
 {
+    run_cetharness(r, "run", qemu_override, args);
+}
+
+void run_cetharness(harness_result *r, const char *command, const char *qemu_override,
+                    const char *const *args)
+{
     char json_path[] = "/tmp/cetharness-test-XXXXXX";
     int jfd = mkstemp(json_path);
     cr_assert_geq(jfd, 0);
@@ -43,7 +49,7 @@ void run_harness(harness_result *r, const char *qemu_override, const char *const
     const char *argv[64];
     size_t n = 0;
     argv[n++] = env_or("CETHARNESS", "build/asan/cetharness");
-    argv[n++] = "run";
+    argv[n++] = command;
     argv[n++] = "--json";
     argv[n++] = json_path;
     argv[n++] = "--qemu";

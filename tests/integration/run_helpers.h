@@ -17,6 +17,9 @@ const char *corpus_path(const char *case_name);
 /* Run cetharness with these arguments (NULL-terminated); always adds --json and the
  * QEMU from the environment unless qemu_override is given. */
 void run_harness(harness_result *r, const char *qemu_override, const char *const *args);
+/* The same for any command ("suite"); --json and --qemu are added as for run. */
+void run_cetharness(harness_result *r, const char *command, const char *qemu_override,
+                    const char *const *args);
 void harness_result_free(harness_result *r);
 
 /* JSON helpers: "exit.status", "violations[0].reason" style paths. */
