@@ -6,6 +6,8 @@
 # QEMU=/path/to/qemu-x86_64 selects the emulator (default: qemu-x86_64 from PATH).
 
 QEMU ?= qemu-x86_64
+# The corpus line "N passed, N failed" must be the last line of make check.
+MAKEFLAGS += --no-print-directory
 CC ?= gcc
 NASM ?= nasm
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
