@@ -559,7 +559,7 @@ static json_object *suite_json(const suite_ctx *s, const char *started, double w
     json_object *o = json_object_new_object(), *q = json_object_new_object();
     json_object *shard = json_object_new_object(), *cases = json_object_new_array();
     json_object_object_add(o, "tool", json_object_new_string("cetharness"));
-    json_object_object_add(o, "version", json_object_new_string("0.1"));
+    json_object_object_add(o, "version", json_object_new_string(CETHARNESS_VERSION));
     json_object_object_add(q, "path", json_object_new_string(s->qemu.path));
     json_object_object_add(q, "version",
                            *s->qemu.version ? json_object_new_string(s->qemu.version) : NULL);

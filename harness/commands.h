@@ -5,6 +5,8 @@
 
 #include <json-c/json.h>
 
+#define CETHARNESS_VERSION "0.1"
+
 int cmd_run(int argc, char **argv);
 int cmd_suite(int argc, char **argv);
 int cmd_report(int argc, char **argv);

@@ -10,7 +10,8 @@ static void usage(FILE *out)
           "  run [options] -- PROGRAM [ARGS...]   run one program, report CET violations\n"
           "  suite [options] [CASE_OR_DIR...]     run the conformance corpus, write reports\n"
           "  report --merge A.json B.json ...     merge shard reports\n"
-          "  help COMMAND                         options of a command\n", out);
+          "  help COMMAND                         options of a command\n"
+          "  --version                            print cetharness's version\n", out);
 }
 
 static const struct { const char *name; int (*run)(int, char **); } commands[] = {
@@ -27,6 +28,10 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
         usage(stdout);
+        return 0;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("cetharness %s\n", CETHARNESS_VERSION);
         return 0;
     }
     if (strcmp(argv[1], "help") == 0 && argc > 2) {
