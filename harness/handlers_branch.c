@@ -64,8 +64,9 @@ static int perform_call(engine *e, const insn *in, uint64_t target, resume_actio
     if (engine_reg(e, REG_RSP, &rsp) != 0)
         return -1;
     rsp -= 8;
-    /* E8 00000000 is the "get RIP" idiom: hardware does not push it (CET.md 2.2). */
-    bool zero_displacement = in->kind == INSN_CALL_DIRECT && target == ret && in->len == 5;
+    /* A direct call to the next instruction (E8 00000000, with any prefixes) is the
+     * "get RIP" idiom: hardware does not push it (CET.md 2.2). */
+    bool zero_displacement = in->kind == INSN_CALL_DIRECT && target == ret;
     bool fused = e->cur->ss.enabled && !zero_displacement &&
                  !code_cache_known_noexec(&e->code, target) && call_fusion_applies(e, target);
     if (fused) {
