@@ -2,9 +2,9 @@
 #ifndef HARNESS_BREAKPOINT_BUDGET_H
 #define HARNESS_BREAKPOINT_BUDGET_H
 
-struct engine;
-
 #include <stdint.h>
+
+struct engine;
 
 int breakpoint_budget_init(struct engine *e);
 void breakpoint_budget_free(struct engine *e);

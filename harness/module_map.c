@@ -33,17 +33,16 @@ void module_map_free(module_map *m)
     memset(m, 0, sizeof *m);
 }
 
-static bool grow(void **items, size_t *cap, size_t count, size_t size)
+/* Room for one more element in an array of n with capacity *cap; NULL if memory ran out. */
+static void *room_for_one(void *items, size_t *cap, size_t n, size_t size)
 {
-    if (count < *cap)
-        return true;
-    size_t n = *cap ? *cap * 2 : 16;
-    void *p = realloc(*items, n * size);
-    if (!p)
-        return false;
-    *items = p;
-    *cap = n;
-    return true;
+    if (n < *cap)
+        return items;
+    size_t grown = *cap ? *cap * 2 : 16;
+    void *p = realloc(items, grown * size);
+    if (p)
+        *cap = grown;
+    return p;
 }
 
 static int file_index(module_map *m, const char *path, size_t *index)
@@ -53,8 +52,10 @@ static int file_index(module_map *m, const char *path, size_t *index)
             *index = i;
             return 0;
         }
-    if (!grow((void **)&m->files, &m->capfiles, m->nfiles, sizeof *m->files))
+    struct module_file *files = room_for_one(m->files, &m->capfiles, m->nfiles, sizeof *files);
+    if (!files)
         return -1;
+    m->files = files;
     char *copy = strdup(path);
     if (!copy)
         return -1;
@@ -69,9 +70,12 @@ int module_map_add(module_map *m, uint64_t start, uint64_t len, uint64_t file_of
     size_t file;
     if (len == 0 || !path || !*path)
         return 0;
-    if (file_index(m, path, &file) != 0 ||
-        !grow((void **)&m->mappings, &m->capmappings, m->nmappings, sizeof *m->mappings))
+    if (file_index(m, path, &file) != 0)
         return -1;
+    module_mapping *maps = room_for_one(m->mappings, &m->capmappings, m->nmappings, sizeof *maps);
+    if (!maps)
+        return -1;
+    m->mappings = maps;
     m->mappings[m->nmappings++] = (module_mapping){start, start + len, file_offset, file};
     return 0;
 }
