@@ -89,7 +89,10 @@ static int fill_page(code_cache *cc, code_page *p)
 {
     p->generation = cc->generation;
     p->stable = code_cache_is_stable(cc, p->addr);
-    p->readable = rsp_read_memory(cc->rsp, p->addr, p->bytes, CODE_PAGE_SIZE) == RSP_OK;
+    rsp_status st = rsp_read_memory(cc->rsp, p->addr, p->bytes, CODE_PAGE_SIZE);
+    p->readable = st == RSP_OK;
+    if (st != RSP_OK && st != RSP_ERR_REPLY)
+        cc->link_failed = true;
     cc->page_reads++;
     return p->readable ? 0 : -1;
 }

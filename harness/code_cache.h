@@ -35,6 +35,8 @@ typedef struct code_cache {
     code_range *ranges; size_t nranges, capranges;  /* later entries win */
     uint64_t generation;
     uint64_t page_reads;
+    bool link_failed;         /* a read failed for another reason than an error reply:
+                                 the connection, not the page, is bad (engine checks) */
 } code_cache;
 
 void code_cache_init(code_cache *cc, rsp_conn *rsp);

@@ -86,15 +86,31 @@ int engine_fail(engine *e, const char *fmt, ...)
     return -1;
 }
 
+static const char concurrent_stops[] =
+    "the guest runs several threads, so this is most likely two of them stopping at once, "
+    "which QEMU's user-mode gdbstub cannot serve (it has no lock around a thread's stop): "
+    "the run was ended rather than guessed at";
+
+static bool several_threads(const engine *e)
+{
+    return e->nthreads > 1 || e->threads_started > 0;
+}
+
 static int rsp_fail(engine *e, const char *what)
 {
-    if (e->nthreads > 1 || e->threads_started > 0)
-        return engine_fail(e, "%s: %s; the guest runs several threads, so this is most likely "
-                              "two of them stopping at once, which QEMU's user-mode gdbstub "
-                              "cannot serve (it has no lock around a thread's stop): the run "
-                              "was ended rather than guessed at",
-                           what, rsp_error(e->rsp));
+    if (several_threads(e))
+        return engine_fail(e, "%s: %s; %s", what, rsp_error(e->rsp), concurrent_stops);
     return engine_fail(e, "%s: %s", what, rsp_error(e->rsp));
+}
+
+int engine_rsp_fail(engine *e, const char *fmt, ...)
+{
+    char what[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    return rsp_fail(e, what);
 }
 
 /* --- threads ---------------------------------------------------------------- */
@@ -142,23 +158,21 @@ void engine_forget_thread(engine *e, int64_t tid)
 int engine_read_u64(engine *e, uint64_t addr, uint64_t *value)
 {
     if (rsp_read_memory(e->rsp, addr, value, 8) != RSP_OK)
-        return engine_fail(e, "cannot read guest memory at 0x%llx: %s",
-                           (unsigned long long)addr, rsp_error(e->rsp));
+        return engine_rsp_fail(e, "cannot read guest memory at 0x%llx", (unsigned long long)addr);
     return 0;
 }
 
 int engine_write_u64(engine *e, uint64_t addr, uint64_t value)
 {
     if (rsp_write_memory(e->rsp, addr, &value, 8) != RSP_OK)
-        return engine_fail(e, "cannot write guest memory at 0x%llx: %s",
-                           (unsigned long long)addr, rsp_error(e->rsp));
+        return engine_rsp_fail(e, "cannot write guest memory at 0x%llx", (unsigned long long)addr);
     return 0;
 }
 
 int engine_set_reg(engine *e, int gdb_reg, uint64_t value)
 {
     if (rsp_write_register(e->rsp, gdb_reg, &value, 8) != RSP_OK)
-        return engine_fail(e, "cannot write register %d: %s", gdb_reg, rsp_error(e->rsp));
+        return engine_rsp_fail(e, "cannot write register %d", gdb_reg);
     if (gdb_reg >= 0 && gdb_reg < 16)
         e->regs.gpr[gdb_reg] = value;
     else if (gdb_reg == REG_RIP)
@@ -375,10 +389,41 @@ int engine_explore(engine *e, uint64_t addr)
 
 /* --- violations -------------------------------------------------------------- */
 
+enum { CONFIRM_QUIET_MS = 20 };
+
+/* With several threads, QEMU's stub may have answered this stop's register reads for
+ * another thread that stopped at the same moment (it switches its register thread at
+ * every stop), and a violation found in those registers would be the harness's
+ * invention.  Before one is reported: name the thread, read its registers again, and
+ * make sure nothing else came over the wire. */
+static int confirm_registers_are_this_threads(engine *e)
+{
+    uint8_t block[1024];
+    size_t len;
+    guest_regs again;
+    if (!several_threads(e))
+        return 0;
+    if (rsp_select_thread(e->rsp, 'g', e->cur_pid, e->cur->tid) != RSP_OK ||
+        rsp_read_registers(e->rsp, block, sizeof block, &len) != RSP_OK)
+        return rsp_fail(e, "cannot read the registers of the thread with the violation again");
+    if (guest_regs_parse(block, len, &again) != 0 || again.rip != e->regs.rip ||
+        again.gpr[REG_RSP] != e->regs.gpr[REG_RSP])
+        return engine_fail(e, "thread %d's registers read again differ from those of its stop; %s",
+                           e->cur->number, concurrent_stops);
+    if (rsp_input_pending(e->rsp, CONFIRM_QUIET_MS))
+        return engine_fail(e, "another stop arrived while thread %d's violation was examined; %s",
+                           e->cur->number, concurrent_stops);
+    return 0;
+}
+
 void engine_violation(engine *e, bool ibt, const char *reason, const insn *in,
                       bool has_target, uint64_t target, bool has_expected, uint64_t expected,
                       resume_action *how)
 {
+    if (confirm_registers_are_this_threads(e) != 0) {
+        how->kind = RESUME_KILL;    /* e->end is END_ERROR: no violation, an error */
+        return;
+    }
     if (e->nviolations >= MAX_VIOLATIONS) {
         e->violations_dropped++;
     } else {
@@ -469,7 +514,9 @@ static int dispatch_breakpoint(engine *e, resume_action *how)
     insn in;
     uint64_t pc = e->regs.rip;
     if (code_cache_decode(&e->code, pc, &in) != 0)
-        return engine_fail(e, "cannot read the instruction at 0x%llx", (unsigned long long)pc);
+        return e->code.link_failed
+                   ? engine_rsp_fail(e, "cannot read the instruction at 0x%llx", (unsigned long long)pc)
+                   : engine_fail(e, "cannot read the instruction at 0x%llx", (unsigned long long)pc);
     if (!insn_is_stop_point(&in) || in.kind == INSN_HALT || in.kind == INSN_INVALID) {
         /* Code changed under a breakpoint (or a temporary one): look again from here. */
         if (engine_remove_breakpoint(e, pc) != 0 || engine_explore(e, pc) != 0)
@@ -486,6 +533,20 @@ static int dispatch_breakpoint(engine *e, resume_action *how)
     return h(e, &in, how);
 }
 
+/* QEMU's stub points its register thread ("Hg") and its resume thread ("Hc") at each
+ * thread that stops, and since 8.2 a thread that stops while another is being served
+ * sends no stop reply but still takes them over.  With several threads, name the
+ * stopped thread explicitly before reading its registers and before resuming it at an
+ * address, or the harness would read, write and move another thread. */
+static int select_stopped_thread(engine *e, char op)
+{
+    if (!several_threads(e) || !e->cur || e->cur->tid <= 0)
+        return 0;
+    if (rsp_select_thread(e->rsp, op, e->cur_pid, e->cur->tid) != RSP_OK)
+        return rsp_fail(e, "cannot select the stopped thread");
+    return 0;
+}
+
 static int handle_stop(engine *e, const rsp_stop *st, resume_action *how)
 {
     e->stats.stops++;
@@ -493,7 +554,8 @@ static int handle_stop(engine *e, const rsp_stop *st, resume_action *how)
     if (!t)
         return engine_fail(e, "out of memory");
     e->cur = t;
-    if (read_registers(e) != 0 || restore_suspended(e) != 0)
+    e->cur_pid = st->has_thread ? st->pid : -1;
+    if (select_stopped_thread(e, 'g') != 0 || read_registers(e) != 0 || restore_suspended(e) != 0)
         return -1;
     uint64_t sp = 0;
     if (e->opt->verbose && engine_reg(e, REG_RSP, &sp) == 0)
@@ -520,6 +582,9 @@ static int resume(engine *e, const resume_action *how)
         fprintf(stderr, "cetharness: resume kind %d addr 0x%llx signal %d\n", how->kind,
                 (unsigned long long)how->addr, how->gdb_signal);
     code_cache_next_generation(&e->code);
+    /* "c ADDR" moves, "s" steps and "C SIG" signals the resume thread. */
+    if (how->kind != RESUME_CONTINUE && how->kind != RESUME_KILL && select_stopped_thread(e, 'c') != 0)
+        return -1;
     switch (how->kind) {
     case RESUME_CONTINUE_AT: s = rsp_resume(e->rsp, RSP_CONTINUE, 0, true, how->addr); break;
     case RESUME_CONTINUE: s = rsp_resume(e->rsp, RSP_CONTINUE, 0, false, 0); break;
@@ -542,6 +607,11 @@ static int finish_with_stop(engine *e, const rsp_stop *st)
             e->crashed = true;
             e->crash_signal = e->exit_signal;
             e->crash_pc = e->last_signal_pc;
+            if (e->nthreads > 1 || e->threads_started > 0)
+                engine_warn(e, "the guest runs several threads: when two stop at once, QEMU's "
+                               "user-mode gdbstub can apply the harness's register reads and "
+                               "writes to the other one, so this crash may be the harness's "
+                               "doing, not the program's");
         }
     }
     return 0;
@@ -629,6 +699,7 @@ static int start(engine *e, resume_action *how)
     if (rsp_query_stop(e->rsp, &st) != RSP_OK)
         return rsp_fail(e, "QEMU did not report the initial stop");
     e->cur = engine_thread(e, st.has_thread ? st.tid : 0);
+    e->cur_pid = st.has_thread ? st.pid : -1;
     if (!e->cur || read_registers(e) != 0)
         return -1;
     learn_layout(e);
@@ -648,7 +719,8 @@ int engine_run(engine *e)
         return -1;
     for (;;) {
         if (how.kind == RESUME_KILL) {
-            e->end = END_STOPPED;
+            if (e->end != END_ERROR)
+                e->end = END_STOPPED;
             return 0;
         }
         if (how.kind == RESUME_SIGNAL && e->injected_signal == 0) {
@@ -667,5 +739,7 @@ int engine_run(engine *e)
         memset(&how, 0, sizeof how);
         if (handle_stop(e, &st, &how) != 0)
             return -1;
+        if (e->code.link_failed)
+            return rsp_fail(e, "cannot read guest code");
     }
 }

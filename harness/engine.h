@@ -73,6 +73,7 @@ typedef struct engine {
     int thread_numbers;
     size_t threads_started;         /* clones with CLONE_VM: a child may not have stopped yet */
     guest_thread *cur;              /* the thread of the current stop */
+    int64_t cur_pid;                /* its process id as the stub names it, -1: none */
     guest_regs regs;                /* its registers, as far as read (see engine_reg) */
     uint32_t regs_known;            /* bit n: gdb register n (0-16) is in regs */
     bool regs_all;                  /* the whole "g" block is in regs */
@@ -122,6 +123,9 @@ int engine_insert_breakpoint(engine *e, uint64_t addr);
 int engine_remove_breakpoint(engine *e, uint64_t addr);
 void engine_warn(engine *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int engine_fail(engine *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* engine_fail for a failed RSP request: adds the RSP error, and what it most likely
+ * means when the guest runs several threads. */
+int engine_rsp_fail(engine *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Record a violation at the current stop and say how to go on under --on-violation. */
 void engine_violation(engine *e, bool ibt, const char *reason, const insn *in,
                       bool has_target, uint64_t target, bool has_expected, uint64_t expected,

@@ -194,7 +194,7 @@ static int far_pointer(engine *e, const insn *in, uint64_t *offset, uint16_t *se
         return -1;
     int size = in->mem.size == 10 ? 10 : 6;
     if (rsp_read_memory(e->rsp, ea, raw, (size_t)size) != RSP_OK)
-        return engine_fail(e, "cannot read the far pointer at 0x%llx", (unsigned long long)ea);
+        return engine_rsp_fail(e, "cannot read the far pointer at 0x%llx", (unsigned long long)ea);
     *offset = 0;
     memcpy(offset, raw, (size_t)size - 2);
     memcpy(selector, raw + size - 2, 2);

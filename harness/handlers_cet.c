@@ -54,7 +54,7 @@ static int set_rstorssp_flags(engine *e, bool carry)
     if (carry)
         flags |= EFLAGS_CF;
     if (rsp_write_register(e->rsp, REG_EFLAGS, &flags, sizeof flags) != RSP_OK)
-        return engine_fail(e, "cannot write eflags: %s", rsp_error(e->rsp));
+        return engine_rsp_fail(e, "cannot write eflags");
     e->regs.eflags = flags;
     return 0;
 }

@@ -100,3 +100,14 @@ rsp_status rsp_io_write(rsp_conn *c, const void *buf, size_t len)
     }
     return RSP_OK;
 }
+
+bool rsp_input_pending(rsp_conn *c, int wait_ms)
+{
+    if (c->in_pos < c->in_len)
+        return true;
+    struct pollfd pfd = {.fd = c->fd, .events = POLLIN};
+    int r;
+    while ((r = poll(&pfd, 1, wait_ms)) < 0 && errno == EINTR)
+        ;
+    return r > 0;
+}

@@ -183,3 +183,19 @@ rsp_status rsp_remove_breakpoint(rsp_conn *c, uint64_t addr)
 {
     return breakpoint(c, 'z', addr);
 }
+
+rsp_status rsp_select_thread(rsp_conn *c, char op, int64_t pid, int64_t tid)
+{
+    char req[64];
+    if (pid >= 0)
+        snprintf(req, sizeof req, "H%cp%" PRIx64 ".%" PRIx64, op, (uint64_t)pid, (uint64_t)tid);
+    else
+        snprintf(req, sizeof req, "H%c%" PRIx64, op, (uint64_t)tid);
+    const char *p;
+    size_t n;
+    rsp_status st = rsp_request(c, req, &p, &n);
+    if (st == RSP_OK && !(n == 2 && memcmp(p, "OK", 2) == 0))
+        return rsp_fail(c, RSP_ERR_PROTOCOL, "expected OK to '%s', got '%.*s'", req,
+                        (int)(n < 40 ? n : 40), p);
+    return st;
+}

@@ -129,6 +129,12 @@ rsp_status rsp_write_register(rsp_conn *c, int regno, const void *value, size_t 
 rsp_status rsp_read_memory(rsp_conn *c, uint64_t addr, void *buf, size_t len);
 rsp_status rsp_write_memory(rsp_conn *c, uint64_t addr, const void *buf, size_t len);
 /* Z0/z0 with kind 1. */
+/* "Hg" (op 'g': the thread register and memory requests apply to) or "Hc" (op 'c':
+ * the thread whose pc "c ADDR" sets); pid < 0: the bare tid form. */
+rsp_status rsp_select_thread(rsp_conn *c, char op, int64_t pid, int64_t tid);
+/* Has the stub sent anything unasked (already buffered, or arriving within wait_ms)? */
+bool rsp_input_pending(rsp_conn *c, int wait_ms);
+
 rsp_status rsp_insert_breakpoint(rsp_conn *c, uint64_t addr);
 rsp_status rsp_remove_breakpoint(rsp_conn *c, uint64_t addr);
 

@@ -672,3 +672,24 @@ Test(rsp_conn, trace_logs_each_packet_in_both_directions)
     cr_assert_str_eq(log, "rsp -> m401000,2\nrsp <- e1f0\n");
     free(log);
 }
+
+Test(rsp_conn, select_thread_names_the_thread_and_wants_ok)
+{
+    peer_puts("+");
+    peer_send_packet("OK");
+    cr_assert_eq(rsp_select_thread(conn, 'g', 0x1, 0x4477), RSP_OK);
+    char *sent = peer_drain();
+    cr_assert_not_null(strstr(sent, "$Hgp1.4477#"), "sent %s", sent);
+    peer_puts("+");
+    peer_send_packet("E22");
+    cr_assert_eq(rsp_select_thread(conn, 'c', -1, 0x4477), RSP_ERR_REPLY);
+    sent = peer_drain();
+    cr_assert_not_null(strstr(sent, "$Hc4477#"), "sent %s", sent);
+}
+
+Test(rsp_conn, input_pending_sees_unasked_packets_only)
+{
+    cr_assert_not(rsp_input_pending(conn, 10), "nothing was sent");
+    peer_send_packet("T05thread:p01.4478;");
+    cr_assert(rsp_input_pending(conn, 1000), "a stop reply nobody asked for");
+}
