@@ -71,6 +71,15 @@ $(B)/progs/%: tests/integration/progs/%.asm | deps
 $(B)/progs/%: tests/integration/progs/%.c | deps
 	@mkdir -p $(B)/progs
 	$(CC) -O1 -g -fno-omit-frame-pointer -pthread -o $@ $<
+# The same program marked IBT+SHSTK (forced: Debian's crt files carry no marks), for
+# --ibt/--shstk=auto: once dynamically linked, once static.
+$(B)/progs/qsort-smash-marked: tests/integration/progs/qsort-smash.c | deps
+	@mkdir -p $(B)/progs
+	$(CC) -O1 -g -fno-omit-frame-pointer -fcf-protection=full -Wl,-z,ibt -Wl,-z,shstk -o $@ $<
+$(B)/progs/qsort-smash-marked-static: tests/integration/progs/qsort-smash.c | deps
+	@mkdir -p $(B)/progs
+	$(CC) -O1 -g -static -fno-omit-frame-pointer -fcf-protection=full -Wl,-z,ibt -Wl,-z,shstk -o $@ $<
+PROGS += $(B)/progs/qsort-smash-marked $(B)/progs/qsort-smash-marked-static
 $(B)/progs/elf32: tests/integration/progs/elf32.asm | deps
 	@mkdir -p $(B)/progs/obj
 	$(NASM) -f elf32 -o $(B)/progs/obj/elf32.o $<

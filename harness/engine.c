@@ -19,14 +19,46 @@ double engine_now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* One switch of --ibt/--shstk=auto: on when the program is marked and, when it is
+ * dynamically linked, its interpreter too, since the loader turns CET on only when it
+ * and every object it loads are marked (Debian 12's ld.so is not). */
+static bool auto_switch(engine *e, const char *name, bool program, bool interp_known, bool interp)
+{
+    if (program && interp_known && !interp)
+        engine_warn(e, "--%s=auto: off, because the program interpreter %s is not %s-marked "
+                       "(the loader enables CET only when every object it loads is)",
+                    name, e->elf->interp, name);
+    return program && (!interp_known || interp);
+}
+
+static void resolve_auto(engine *e, const elf_facts *elf)
+{
+    const run_options *opt = e->opt;
+    bool interp_known = false, interp_ibt = false, interp_shstk = false;
+    if (elf->has_interp && elf->interp && (opt->ibt == CET_AUTO || opt->shstk == CET_AUTO)) {
+        elf_facts interp;
+        char err[512];
+        interp_known = true;    /* an unreadable loader counts as unmarked */
+        if (elf_facts_load(elf->interp, &interp, err, sizeof err) == 0) {
+            interp_ibt = interp.prop_ibt;
+            interp_shstk = interp.prop_shstk;
+            elf_facts_free(&interp);
+        }
+    }
+    e->ibt = opt->ibt == CET_ON ||
+             (opt->ibt == CET_AUTO && auto_switch(e, "ibt", elf->prop_ibt, interp_known, interp_ibt));
+    e->shstk = opt->shstk == CET_ON ||
+               (opt->shstk == CET_AUTO &&
+                auto_switch(e, "shstk", elf->prop_shstk, interp_known, interp_shstk));
+}
+
 int engine_init(engine *e, rsp_conn *rsp, const run_options *opt, const elf_facts *elf)
 {
     memset(e, 0, sizeof *e);
     e->rsp = rsp;
     e->opt = opt;
     e->elf = elf;
-    e->ibt = opt->ibt == CET_ON || (opt->ibt == CET_AUTO && elf->prop_ibt);
-    e->shstk = opt->shstk == CET_ON || (opt->shstk == CET_AUTO && elf->prop_shstk);
+    resolve_auto(e, elf);
     shadow_memory_init(&e->shadow);
     module_map_init(&e->modules);
     code_cache_init(&e->code, rsp);

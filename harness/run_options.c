@@ -29,8 +29,9 @@ static const struct option long_options[] = {
 void run_options_usage(FILE *out)
 {
     fputs("usage: cetharness run [options] -- PROGRAM [ARGS...]\n"
-          "  --ibt=on|off|auto        model indirect-branch tracking (default on; auto: ELF property)\n"
-          "  --shstk=on|off|auto      model the shadow stack (default on; auto: ELF property)\n"
+          "  --ibt=on|off|auto        model indirect-branch tracking (default on; auto: the\n"
+          "                           GNU property of the program and of its loader)\n"
+          "  --shstk=on|off|auto      model the shadow stack (default on; auto: likewise)\n"
           "  --on-violation=stop|continue|signal\n"
           "                           stop the guest at the first violation (default), record all\n"
           "                           and go on, or deliver SIGSEGV to the guest\n"

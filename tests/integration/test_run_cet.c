@@ -316,3 +316,45 @@ Test(symbols, code_in_the_dynamic_loader_is_named_by_it)
                        "pc_symbol %s", json_str(r.json, "violations[0].pc_symbol"));
     harness_result_free(&r);
 }
+
+/* --ibt/--shstk=auto follow the GNU property notes: the program's, and for a
+ * dynamically linked program its loader's, which on Debian 12 carries no CET marks. */
+Test(auto_switches, a_marked_static_program_gets_both)
+{
+    harness_result r;
+    const char *args[] = {"--ibt=auto", "--shstk=auto", "--", prog_path("qsort-smash-marked-static"), NULL};
+    run_harness(&r, NULL, args);
+    cr_assert_not_null(r.json, "stderr: %s", r.stderr_text);
+    cr_assert(json_object_get_boolean(json_at(r.json, "cet.ibt")), "ibt off: %s", r.stderr_text);
+    cr_assert(json_object_get_boolean(json_at(r.json, "cet.shstk")), "shstk off: %s", r.stderr_text);
+    cr_assert_eq(r.status, 1, "no violation: %s", r.stderr_text);
+    harness_result_free(&r);
+}
+
+Test(auto_switches, a_marked_program_with_an_unmarked_loader_gets_neither)
+{
+    harness_result r;
+    const char *args[] = {"--ibt=auto", "--shstk=auto", "--", prog_path("qsort-smash-marked"), NULL};
+    run_harness(&r, NULL, args);
+    cr_assert_not_null(r.json, "stderr: %s", r.stderr_text);
+    cr_assert_not(json_object_get_boolean(json_at(r.json, "cet.ibt")));
+    cr_assert_not(json_object_get_boolean(json_at(r.json, "cet.shstk")));
+    cr_assert_eq(json_object_array_length(json_at(r.json, "violations")), 0);
+    cr_assert_eq(r.status, 99, "the hijacked return ran, unchecked: %s", r.stderr_text);
+    cr_assert_not_null(strstr(json_str(r.json, "warnings[0]"), "program interpreter"),
+                       "no word on why: %s", r.stderr_text);
+    harness_result_free(&r);
+}
+
+Test(auto_switches, an_unmarked_program_gets_neither)
+{
+    harness_result r;
+    const char *args[] = {"--ibt=auto", "--shstk=auto", "--", prog_path("qsort-smash"), NULL};
+    run_harness(&r, NULL, args);
+    cr_assert_not_null(r.json, "stderr: %s", r.stderr_text);
+    cr_assert_not(json_object_get_boolean(json_at(r.json, "cet.shstk")));
+    cr_assert_eq(r.status, 99, "stderr: %s", r.stderr_text);
+    cr_assert_eq(json_object_array_length(json_at(r.json, "warnings")), 0,
+                 "an unmarked program needs no excuse: %s", json_str(r.json, "warnings[0]"));
+    harness_result_free(&r);
+}
