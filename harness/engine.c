@@ -579,6 +579,27 @@ static int select_stopped_thread(engine *e, char op)
     return 0;
 }
 
+const char *engine_symbolize(const engine *e, uint64_t addr, char *buf, size_t cap)
+{
+    if (!*elf_symbolize(e->elf, e->load_bias, addr, buf, cap))
+        module_map_symbolize(&e->modules, addr, buf, cap);
+    return buf;
+}
+
+/* -v: one line a stop, with the instruction and where it is. */
+static void trace_stop(engine *e, int signal)
+{
+    char where[512];
+    insn in;
+    uint64_t sp = 0;
+    engine_reg(e, REG_RSP, &sp);
+    bool decoded = code_cache_decode(&e->code, e->regs.rip, &in) == 0;
+    fprintf(stderr, "cetharness: stop thread %d sig %d pc 0x%llx <%s> %s rsp 0x%llx\n",
+            e->cur->number, signal, (unsigned long long)e->regs.rip,
+            engine_symbolize(e, e->regs.rip, where, sizeof where), decoded ? in.text : "?",
+            (unsigned long long)sp);
+}
+
 static int handle_stop(engine *e, const rsp_stop *st, resume_action *how)
 {
     e->stats.stops++;
@@ -589,10 +610,8 @@ static int handle_stop(engine *e, const rsp_stop *st, resume_action *how)
     e->cur_pid = st->has_thread ? st->pid : -1;
     if (select_stopped_thread(e, 'g') != 0 || read_registers(e) != 0 || restore_suspended(e) != 0)
         return -1;
-    uint64_t sp = 0;
-    if (e->opt->verbose && engine_reg(e, REG_RSP, &sp) == 0)
-        fprintf(stderr, "cetharness: stop thread %d sig %d pc 0x%llx rsp 0x%llx\n", t->number,
-                st->signal, (unsigned long long)e->regs.rip, (unsigned long long)sp);
+    if (e->opt->verbose)
+        trace_stop(e, st->signal);
     if (st->signal != GDB_SIGTRAP)
         return handle_signal_stop(e, st->signal, how);
     if (t->stepping != STEP_NONE && finish_step(e, t) != 0)

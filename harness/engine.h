@@ -139,6 +139,8 @@ int engine_reg(engine *e, int gdb_reg, uint64_t *value);
 int engine_load_registers(engine *e);
 int engine_operand_address(engine *e, const insn *in, uint64_t *ea);
 double engine_now(void);
+/* "f+0x4" in the program, "f+0x4 in libc.so.6" or "libc.so.6+0x1f662" elsewhere, "". */
+const char *engine_symbolize(const engine *e, uint64_t addr, char *buf, size_t cap);
 
 /* Handlers by instruction kind (handlers_*.c). */
 typedef int (*stop_handler)(engine *e, const insn *in, resume_action *how);

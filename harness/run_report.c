@@ -12,13 +12,10 @@ static json_object *hex(uint64_t v)
     return json_object_new_string(buf);
 }
 
-/* The program's own symbols first; else the loader's or a shared library's. */
 static json_object *symbol(const engine *e, uint64_t addr)
 {
     char buf[512];
-    if (!*elf_symbolize(e->elf, e->load_bias, addr, buf, sizeof buf))
-        module_map_symbolize(&e->modules, addr, buf, sizeof buf);
-    return json_object_new_string(buf);
+    return json_object_new_string(engine_symbolize(e, addr, buf, sizeof buf));
 }
 
 static json_object *violation_json(const engine *e, const violation *v)
