@@ -47,7 +47,7 @@ void breakpoint_budget_note_insert(engine *e, uint64_t addr)
 
 static bool may_flush(const engine *e)
 {
-    return e->nthreads <= 1 && e->threads_started == 0 && e->nsuspended == 0 &&
+    return !engine_several_threads(e) && e->nsuspended == 0 &&
            e->cur && e->cur->stepping == STEP_NONE;
 }
 

@@ -123,14 +123,14 @@ static const char concurrent_stops[] =
     "which QEMU's user-mode gdbstub cannot serve (it has no lock around a thread's stop): "
     "the run was ended rather than guessed at";
 
-static bool several_threads(const engine *e)
+bool engine_several_threads(const engine *e)
 {
     return e->nthreads > 1 || e->threads_started > 0;
 }
 
 static int rsp_fail(engine *e, const char *what)
 {
-    if (several_threads(e))
+    if (engine_several_threads(e))
         return engine_fail(e, "%s: %s; %s", what, rsp_error(e->rsp), concurrent_stops);
     return engine_fail(e, "%s: %s", what, rsp_error(e->rsp));
 }
@@ -433,7 +433,7 @@ static int confirm_registers_are_this_threads(engine *e)
     uint8_t block[1024];
     size_t len;
     guest_regs again;
-    if (!several_threads(e))
+    if (!engine_several_threads(e))
         return 0;
     if (rsp_select_thread(e->rsp, 'g', e->cur_pid, e->cur->tid) != RSP_OK ||
         rsp_read_registers(e->rsp, block, sizeof block, &len) != RSP_OK)
@@ -572,7 +572,7 @@ static int dispatch_breakpoint(engine *e, resume_action *how)
  * address, or the harness would read, write and move another thread. */
 static int select_stopped_thread(engine *e, char op)
 {
-    if (!several_threads(e) || !e->cur || e->cur->tid <= 0)
+    if (!engine_several_threads(e) || !e->cur || e->cur->tid <= 0)
         return 0;
     if (rsp_select_thread(e->rsp, op, e->cur_pid, e->cur->tid) != RSP_OK)
         return rsp_fail(e, "cannot select the stopped thread");
@@ -658,7 +658,7 @@ static int finish_with_stop(engine *e, const rsp_stop *st)
             e->crashed = true;
             e->crash_signal = e->exit_signal;
             e->crash_pc = e->last_signal_pc;
-            if (e->nthreads > 1 || e->threads_started > 0)
+            if (engine_several_threads(e))
                 engine_warn(e, "the guest runs several threads: when two stop at once, QEMU's "
                                "user-mode gdbstub can apply the harness's register reads and "
                                "writes to the other one, so this crash may be the harness's "

@@ -117,6 +117,8 @@ int engine_run(engine *e);
 
 /* --- used by the handlers ------------------------------------------------ */
 guest_thread *engine_thread(engine *e, int64_t tid);
+/* Has the guest more than one thread, or started one that may not have stopped yet? */
+bool engine_several_threads(const engine *e);
 void engine_forget_thread(engine *e, int64_t tid);
 int engine_explore(engine *e, uint64_t addr);
 int engine_insert_breakpoint(engine *e, uint64_t addr);
