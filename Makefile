@@ -9,6 +9,7 @@ QEMU ?= qemu-x86_64
 # The corpus line "N passed, N failed" must be the last line of make check.
 MAKEFLAGS += --no-print-directory
 CC ?= gcc
+CXX ?= g++
 NASM ?= nasm
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 

@@ -1,9 +1,11 @@
-# Corpus build rules, included by the Makefile (which defines B, NASM, CC).
+# Corpus build rules, included by the Makefile (which defines B, NASM, CC, CXX).
 #   asm/cases/CATEGORY/NAME.asm -> $(B)/corpus/CATEGORY/NAME   (NASM, linked with ld)
 #   cases/CATEGORY/NAME.c       -> $(B)/corpus/CATEGORY/NAME   (freestanding C)
 #   cases/libc/NAME.c           -> $(B)/corpus/libc/NAME       (ordinary C, static glibc)
-# Every program is static, not PIE, and keeps its symbol table: the suite resolves the
-# `at=LABEL` of a case header through .symtab.  NASM cases and freestanding C cases link
+#   cases/libc/NAME.cc          -> $(B)/corpus/libc/NAME       (ordinary C++, dynamically linked:
+#                                  a static libgcc sorts every FDE at the first throw, 300 000 stops)
+# Every program but the C++ ones is static, not PIE, and keeps its symbol table: the
+# suite resolves the `at=LABEL` of a case header through .symtab.  NASM cases and freestanding C cases link
 # against the runtime $(B)/corpus/runtime.a (asm/runtime/*.asm), which provides _start
 # (calls main) and the helpers declared in asm/rt.inc and asm/runtime/cetrt.h.
 # Rule for helpers: a routine a case needs but cannot write itself (e.g. a C case that
@@ -19,10 +21,12 @@ CORPUS_INC := asm/cet.inc asm/rt.inc
 CORPUS_ASM_SRC := $(wildcard asm/cases/*/*.asm)
 CORPUS_C_SRC := $(filter-out cases/libc/%,$(wildcard cases/*/*.c))
 CORPUS_LIBC_SRC := $(wildcard cases/libc/*.c)
+CORPUS_LIBCXX_SRC := $(wildcard cases/libc/*.cc)
 CORPUS_ASM_BIN := $(CORPUS_ASM_SRC:asm/cases/%.asm=$(CORPUS_DIR)/%)
 CORPUS_C_BIN := $(CORPUS_C_SRC:cases/%.c=$(CORPUS_DIR)/%)
 CORPUS_LIBC_BIN := $(CORPUS_LIBC_SRC:cases/%.c=$(CORPUS_DIR)/%)
-CORPUS_BINS := $(CORPUS_ASM_BIN) $(CORPUS_C_BIN) $(CORPUS_LIBC_BIN)
+CORPUS_LIBCXX_BIN := $(CORPUS_LIBCXX_SRC:cases/%.cc=$(CORPUS_DIR)/%)
+CORPUS_BINS := $(CORPUS_ASM_BIN) $(CORPUS_C_BIN) $(CORPUS_LIBC_BIN) $(CORPUS_LIBCXX_BIN)
 
 CORPUS_NASMFLAGS := -f elf64 -g -F dwarf -I asm/
 # Freestanding C built the way a CET-enabled toolchain builds: ENDBR64 on address-taken
@@ -32,6 +36,7 @@ CORPUS_CFLAGS := -std=gnu11 -O1 -g -fcf-protection=full -fno-pic -ffreestanding 
 CORPUS_LDFLAGS := -static -no-pie -nostdlib
 # The system glibc is not CET-built; these cases say what that means under IBT/SHSTK.
 CORPUS_LIBC_CFLAGS := -O1 -g -fcf-protection=full -static -no-pie
+CORPUS_LIBCXX_FLAGS := -O1 -g -fcf-protection=full
 
 .PHONY: corpus
 corpus: $(CORPUS_BINS)
@@ -63,3 +68,7 @@ $(CORPUS_C_BIN): $(CORPUS_DIR)/%: $(CORPUS_DIR)/obj/%.c.o $(CORPUS_RT)
 $(CORPUS_LIBC_BIN): $(CORPUS_DIR)/libc/%: cases/libc/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CORPUS_LIBC_CFLAGS) -o $@ $<
+
+$(CORPUS_LIBCXX_BIN): $(CORPUS_DIR)/libc/%: cases/libc/%.cc
+	@mkdir -p $(dir $@)
+	$(CXX) $(CORPUS_LIBCXX_FLAGS) -o $@ $<

@@ -535,10 +535,10 @@ int case_manifest_load(const char *path, case_manifest *out, char *err, size_t e
     case_comment_style style;
     if (has_suffix(path, ".asm"))
         style = CASE_COMMENTS_ASM;
-    else if (has_suffix(path, ".c"))
+    else if (has_suffix(path, ".c") || has_suffix(path, ".cc"))
         style = CASE_COMMENTS_C;
     else
-        return problem(err, errlen, "%s: not a case source (.asm or .c)", path);
+        return problem(err, errlen, "%s: not a case source (.asm, .c or .cc)", path);
     FILE *f = fopen(path, "rb");
     if (!f)
         return problem(err, errlen, "%s: %s", path, strerror(errno));

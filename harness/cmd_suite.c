@@ -588,7 +588,7 @@ static int collect_cases(const suite_options *o, suite_case_list *l)
     if (suite_discover(roots, nroots, defaults, o->build_dir, l, err, sizeof err) != 0)
         return usage_error("%s", err);
     if (l->n == 0)
-        return usage_error("no cases (.asm or .c files) found%s", defaults ?
+        return usage_error("no cases (.asm, .c or .cc files) found%s", defaults ?
                            " under asm/cases or cases" : "");
     if (o->filter)
         suite_filter(l, o->filter);

@@ -54,7 +54,8 @@ static bool is_case_source(const char *base)
     size_t n = strlen(base);
     if (base[0] == '.')
         return false;
-    return (n > 4 && strcmp(base + n - 4, ".asm") == 0) || (n > 2 && strcmp(base + n - 2, ".c") == 0);
+    return (n > 4 && strcmp(base + n - 4, ".asm") == 0) || (n > 2 && strcmp(base + n - 2, ".c") == 0) ||
+           (n > 3 && strcmp(base + n - 3, ".cc") == 0);
 }
 
 /* CATEGORY is the source's directory name; "." or "" when it has none. */

@@ -100,6 +100,21 @@ Test(suite_discover, missing_root_is_an_error_unless_allowed)
     cr_assert_eq(list.n, 0);
 }
 
+Test(suite_discover, cxx_sources_are_cases_and_headers_are_not)
+{
+    make_path("cases/libc/throw.cc");
+    make_path("cases/libc/throw.hh");
+    discover_all();
+    cr_assert_eq(list.n, 7);
+    size_t found = 0;
+    for (size_t i = 0; i < list.n; i++)
+        if (strcmp(list.items[i].name, "libc/throw") == 0) {
+            cr_assert_str_eq(list.items[i].binary, "out/corpus/libc/throw");
+            found++;
+        }
+    cr_assert_eq(found, 1);
+}
+
 Test(suite_discover, same_name_in_asm_and_c_is_flagged)
 {
     make_path("cases/shstk/overwrite-ret.c");
