@@ -2,6 +2,7 @@
 #include "report_fields.h"
 
 #include <inttypes.h>
+#include <stdbool.h>
 #include <string.h>
 
 #define ANSI_HEADLINE "\033[1;31m"
@@ -107,17 +108,44 @@ static void print_exit(FILE *out, json_object *run)
     }
 }
 
+static bool same_field(json_object *a, json_object *b, const char *key)
+{
+    return strcmp(rep_field_str(a, key, ""), rep_field_str(b, key, "")) == 0;
+}
+
+/* The same reason at the same instruction to the same target as an earlier violation:
+ * shown once, as sanitizers do (--on-violation=continue over a non-CET libc finds the
+ * same few branches hundreds of times); the JSON keeps every one. */
+static bool repeats_an_earlier_one(json_object *violations, size_t i)
+{
+    json_object *v = json_object_array_get_idx(violations, i);
+    for (size_t j = 0; j < i; j++) {
+        json_object *w = json_object_array_get_idx(violations, j);
+        if (same_field(v, w, "reason") && same_field(v, w, "pc") && same_field(v, w, "target"))
+            return true;
+    }
+    return false;
+}
+
 void report_console_run(FILE *out, json_object *run, int color)
 {
     json_object *violations = rep_field_array(run, "violations");
     json_object *warnings = rep_field_array(run, "warnings");
     size_t nv = violations ? json_object_array_length(violations) : 0;
     size_t nw = warnings ? json_object_array_length(warnings) : 0;
+    size_t repeats = 0;
 
     for (size_t i = 0; i < nv; i++) {
+        if (repeats_an_earlier_one(violations, i)) {
+            repeats++;
+            continue;
+        }
         report_console_violation(out, json_object_array_get_idx(violations, i), color);
         fputc('\n', out);
     }
+    if (repeats > 0)
+        fprintf(out, "cetharness: %zu more at the same branches and targets, not shown (all are "
+                     "in the JSON report)\n", repeats);
     for (size_t i = 0; i < nw; i++)
         fprintf(out, "cetharness: warning: %s\n",
                 json_object_get_string(json_object_array_get_idx(warnings, i)));

@@ -499,6 +499,24 @@ Test(reports_console, run_summaries)
     json_object_put(suite);
 }
 
+Test(reports_console, repeated_violations_are_shown_once)
+{
+    json_object *suite = load_fixture();
+    json_object *run = json_object_object_get(case_named(suite, "shstk/ret-after-longjmp"), "run");
+    json_object *violations = json_object_object_get(run, "violations");
+    json_object *ibt = first_violation(suite, "ibt/missing-endbr-call");
+    for (int i = 0; i < 3; i++)
+        json_object_array_add(violations, json_object_get(ibt));
+    char *text = console_run(run);
+    const char *first = strstr(text, "(missing-endbranch)");
+    cr_assert_not_null(first);
+    cr_expect_null(strstr(first + 1, "(missing-endbranch)"), "a repeat was printed: %s", text);
+    cr_expect_not_null(strstr(text, "cetharness: 2 more at the same branches and targets"), "%s", text);
+    cr_expect_not_null(strstr(text, "4 CET violations"), "the count keeps every one: %s", text);
+    free(text);
+    json_object_put(suite);
+}
+
 /* ---- merge ------------------------------------------------------------------------- */
 
 /* Shard k of 2: every other case of the fixture, with its own shard info and wall time. */
