@@ -421,6 +421,20 @@ int engine_explore(engine *e, uint64_t addr)
 
 /* --- violations -------------------------------------------------------------- */
 
+/* QEMU's stub points its register thread ("Hg") and its resume thread ("Hc") at each
+ * thread that stops, and since 8.2 a thread that stops while another is being served
+ * sends no stop reply but still takes them over.  With several threads, name the
+ * stopped thread explicitly before reading its registers and before resuming it at an
+ * address, or the harness would read, write and move another thread. */
+static int select_stopped_thread(engine *e, char op)
+{
+    if (!engine_several_threads(e) || !e->cur || e->cur->tid <= 0)
+        return 0;
+    if (rsp_select_thread(e->rsp, op, e->cur_pid, e->cur->tid) != RSP_OK)
+        return rsp_fail(e, "cannot select the stopped thread");
+    return 0;
+}
+
 enum { CONFIRM_QUIET_MS = 20 };
 
 /* With several threads, QEMU's stub may have answered this stop's register reads for
@@ -430,16 +444,13 @@ enum { CONFIRM_QUIET_MS = 20 };
  * make sure nothing else came over the wire. */
 static int confirm_registers_are_this_threads(engine *e)
 {
-    uint8_t block[1024];
-    size_t len;
-    guest_regs again;
     if (!engine_several_threads(e))
         return 0;
-    if (rsp_select_thread(e->rsp, 'g', e->cur_pid, e->cur->tid) != RSP_OK ||
-        rsp_read_registers(e->rsp, block, sizeof block, &len) != RSP_OK)
-        return rsp_fail(e, "cannot read the registers of the thread with the violation again");
-    if (guest_regs_parse(block, len, &again) != 0 || again.rip != e->regs.rip ||
-        again.gpr[REG_RSP] != e->regs.gpr[REG_RSP])
+    uint64_t rip = e->regs.rip, sp = e->regs.gpr[REG_RSP];
+    e->regs_all = false;
+    if (select_stopped_thread(e, 'g') != 0 || engine_load_registers(e) != 0)
+        return -1;
+    if (e->regs.rip != rip || e->regs.gpr[REG_RSP] != sp)
         return engine_fail(e, "thread %d's registers read again differ from those of its stop; %s",
                            e->cur->number, concurrent_stops);
     if (rsp_input_pending(e->rsp, CONFIRM_QUIET_MS))
@@ -563,20 +574,6 @@ static int dispatch_breakpoint(engine *e, resume_action *how)
         return engine_fail(e, "no handler for %s at 0x%llx", insn_kind_name(in.kind),
                            (unsigned long long)pc);
     return h(e, &in, how);
-}
-
-/* QEMU's stub points its register thread ("Hg") and its resume thread ("Hc") at each
- * thread that stops, and since 8.2 a thread that stops while another is being served
- * sends no stop reply but still takes them over.  With several threads, name the
- * stopped thread explicitly before reading its registers and before resuming it at an
- * address, or the harness would read, write and move another thread. */
-static int select_stopped_thread(engine *e, char op)
-{
-    if (!engine_several_threads(e) || !e->cur || e->cur->tid <= 0)
-        return 0;
-    if (rsp_select_thread(e->rsp, op, e->cur_pid, e->cur->tid) != RSP_OK)
-        return rsp_fail(e, "cannot select the stopped thread");
-    return 0;
 }
 
 const char *engine_symbolize(const engine *e, uint64_t addr, char *buf, size_t cap)
