@@ -27,7 +27,7 @@ LDFLAGS_SAN := -fsanitize=address,undefined
 
 RSP_SRC := $(wildcard rsp/*.c)
 REPORTS_SRC := $(wildcard reports/*.c)
-HARNESS_SRC := $(filter-out harness/main.c,$(wildcard harness/*.c))
+HARNESS_SRC := $(filter-out harness/commands/main.c,$(wildcard harness/*/*.c))
 LIB_SRC := $(RSP_SRC) $(REPORTS_SRC) $(HARNESS_SRC)
 UNIT_SRC := $(wildcard tests/unit/*.c)
 INTEG_SRC := $(wildcard tests/integration/*.c)
@@ -53,9 +53,9 @@ $(REL_LIB): $(LIB_SRC:%.c=$(B)/obj/%.o)
 $(SAN_LIB): $(LIB_SRC:%.c=$(B)/asan/obj/%.o)
 	@rm -f $@; ar rcs $@ $^
 
-$(B)/cetharness: $(B)/obj/harness/main.o $(REL_LIB)
+$(B)/cetharness: $(B)/obj/harness/commands/main.o $(REL_LIB)
 	$(CC) -o $@ $^ $(PKG_LIBS) -lm
-$(B)/asan/cetharness: $(B)/asan/obj/harness/main.o $(SAN_LIB)
+$(B)/asan/cetharness: $(B)/asan/obj/harness/commands/main.o $(SAN_LIB)
 	$(CC) $(LDFLAGS_SAN) -o $@ $^ $(PKG_LIBS) -lm
 
 # --- guest programs --------------------------------------------------------
@@ -142,7 +142,7 @@ FUZZ_FLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -DFUZZING -fsanitize=fuzzer,address,u
 fuzz: | deps
 	@mkdir -p $(B)/fuzz
 	$(FUZZ_CC) $(FUZZ_FLAGS) rsp/*.c fuzz/fuzz_rsp_packet.c -o $(B)/fuzz/fuzz_rsp_packet
-	$(FUZZ_CC) $(FUZZ_FLAGS) harness/case_manifest.c fuzz/fuzz_case_manifest.c -o $(B)/fuzz/fuzz_case_manifest
+	$(FUZZ_CC) $(FUZZ_FLAGS) harness/suite/case_manifest.c fuzz/fuzz_case_manifest.c -o $(B)/fuzz/fuzz_case_manifest
 	@echo "run e.g. $(B)/fuzz/fuzz_rsp_packet -max_total_time=60"
 
 clean:

@@ -1,0 +1,218 @@
+/* "cetharness run": one program under QEMU with the CET model watching. */
+#include "commands/cet_switches.h"
+#include "commands/commands.h"
+#include "guest/elf_facts.h"
+#include "engine/engine.h"
+#include "qemu/process_status.h"
+#include "qemu/qemu_launch.h"
+#include "reports.h"
+#include "rsp.h"
+#include "commands/run_options.h"
+#include "commands/run_report.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum { EXIT_HARNESS_ERROR = 125, EXIT_TIMEOUT = 125, CONNECT_TIMEOUT_MS = 10000 };
+
+typedef struct run_state {
+    run_options opt;
+    char qemu_path[4096], qemu_version[64];
+    elf_facts elf;
+    bool have_elf;
+    qemu_process qemu;
+    bool qemu_started;
+    int terminal_owner;             /* process group to give the terminal back to */
+    rsp_conn *rsp;
+    engine_config config;
+    engine eng;
+    bool have_engine;
+    char err[4096 + 512];
+} run_state;
+
+static int connect_to_qemu(run_state *s)
+{
+    s->rsp = rsp_connect_unix(s->qemu.socket_path, CONNECT_TIMEOUT_MS, s->err, sizeof s->err);
+    if (!s->rsp) {
+        int status;
+        char how[64];
+        if (qemu_exited(&s->qemu, &status))
+            snprintf(s->err, sizeof s->err, "%s ended before accepting the debugger connection "
+                     "(%s); is it a working qemu-x86_64?", s->qemu_path,
+                     describe_wait_status(status, how, sizeof how));
+        return -1;
+    }
+    qemu_remove_socket(&s->qemu);
+    if (s->opt.verbose > 1)
+        rsp_set_trace(s->rsp, stderr);
+    char *xml = NULL;
+    size_t len;
+    /* QEMU 7.2 answers p/P only once the target description was read. */
+    if (rsp_handshake(s->rsp, "multiprocess+", NULL, 0) != RSP_OK ||
+        rsp_read_xfer(s->rsp, "features", "target.xml", &xml, &len) != RSP_OK) {
+        snprintf(s->err, sizeof s->err, "QEMU's gdbstub did not answer the handshake: %s",
+                 rsp_error(s->rsp));
+        free(xml);
+        return -1;
+    }
+    free(xml);
+    return 0;
+}
+
+static int start_qemu(run_state *s)
+{
+    qemu_launch_opts lo = {
+        .qemu_path = s->qemu_path,
+        .qemu_args = s->opt.qemu_args,
+        .nqemu_args = s->opt.nqemu_args,
+        .program = s->opt.program,
+        .argv = (const char *const *)s->opt.argv,
+        .argc = s->opt.argc,
+    };
+    if (qemu_start(&lo, &s->qemu, s->err, sizeof s->err) != 0)
+        return -1;
+    s->qemu_started = true;
+    s->terminal_owner = terminal_give_to(s->qemu.pid);
+    return connect_to_qemu(s);
+}
+
+static int prepare(run_state *s)
+{
+    if (qemu_resolve(s->opt.qemu_path, s->qemu_path, sizeof s->qemu_path, s->qemu_version,
+                     sizeof s->qemu_version, s->err, sizeof s->err) != 0)
+        return -1;
+    if (elf_facts_load(s->opt.program, &s->elf, s->err, sizeof s->err) != 0)
+        return -1;
+    s->have_elf = true;
+    return start_qemu(s);
+}
+
+/* QEMU vanished under the engine: say how, if we can.  A guest that sent itself a
+ * fatal signal takes QEMU with it, and QEMU 10 and later, like every QEMU for SIGKILL,
+ * die of it before the stub reports "X". */
+static void explain_qemu_death(run_state *s)
+{
+    int status;
+    for (int i = 0; i < 100 && s->qemu_started && !qemu_exited(&s->qemu, &status); i++)
+        usleep(10000);
+    if (!s->qemu_started || !qemu_exited(&s->qemu, &status) || !wait_status_killed_by(status))
+        return;
+    int sig = wait_status_killed_by(status);
+    if (sig == s->eng.guest_self_signal) {
+        s->eng.end = END_SIGNALED;
+        s->eng.exit_signal = sig;
+        s->eng.message[0] = '\0';
+        return;
+    }
+    size_t n = strlen(s->eng.message);
+    snprintf(s->eng.message + n, sizeof s->eng.message - n, "; QEMU was killed by signal %d",
+             wait_status_killed_by(status));
+}
+
+static int exit_status(const run_state *s)
+{
+    if (!s->have_engine)
+        return EXIT_HARNESS_ERROR;
+    const engine *e = &s->eng;
+    if (e->nviolations > 0)
+        return s->opt.violation_exitcode;
+    switch (e->end) {
+    case END_EXITED: return e->exit_code;
+    case END_SIGNALED: return 128 + e->exit_signal;
+    case END_TIMEOUT: return EXIT_TIMEOUT;
+    default: return EXIT_HARNESS_ERROR;
+    }
+}
+
+static void report(run_state *s, double wall_s)
+{
+    run_context ctx = {s->opt.program, s->opt.argv, s->opt.argc, s->qemu_path, s->qemu_version, wall_s};
+    const engine *e = s->have_engine ? &s->eng : NULL;
+    const char *message = e ? e->message : s->err;
+    json_object *run = run_report_build(e, &ctx, message);
+    if (!s->opt.quiet) {
+        if (e)
+            report_console_run(stderr, run, isatty(STDERR_FILENO));
+        else
+            fprintf(stderr, "cetharness: %s\n", s->err);
+    }
+    char err[512];
+    if (s->opt.json_path && report_write_json(run, s->opt.json_path, err, sizeof err) != 0)
+        fprintf(stderr, "cetharness: %s\n", err);
+    json_object_put(run);
+}
+
+static void configure_engine(run_state *s, cet_switches *sw)
+{
+    cet_switches_resolve(&s->opt, &s->elf, sw);
+    s->config = (engine_config){
+        .ibt = sw->ibt,
+        .shstk = sw->shstk,
+        .on_violation = s->opt.on_violation,
+        .timeout_s = s->opt.timeout_s,
+        .verbose = s->opt.verbose,
+        .no_fusion = s->opt.no_fusion,
+        .breakpoint_budget = s->opt.breakpoint_budget,
+    };
+}
+
+static void run_engine(run_state *s)
+{
+    cet_switches sw;
+    configure_engine(s, &sw);
+    if (engine_init(&s->eng, s->rsp, &s->config, &s->elf) != 0) {
+        snprintf(s->err, sizeof s->err, "out of memory");
+        return;
+    }
+    s->have_engine = true;
+    for (size_t i = 0; i < 2; i++)
+        if (sw.warnings[i][0])
+            engine_warn(&s->eng, "%s", sw.warnings[i]);
+    s->eng.qemu_pid = s->qemu.pid;
+    if (engine_run(&s->eng) != 0)
+        explain_qemu_death(s);
+    /* The guest is ended with SIGKILL to QEMU's process group (in cleanup), not with
+     * the stub's "k", after which QEMU prints a message of its own into the guest's
+     * stderr. */
+}
+
+static void cleanup(run_state *s)
+{
+    if (s->have_engine)
+        engine_free(&s->eng);
+    /* QEMU first: a stub that sees the connection close hands the pending breakpoint
+     * trap to the guest, and QEMU prints "uncaught target signal 5" into its stderr. */
+    if (s->qemu_started)
+        qemu_stop(&s->qemu);
+    if (s->rsp)
+        rsp_close(s->rsp);
+    terminal_take_back(s->terminal_owner);
+    if (s->have_elf)
+        elf_facts_free(&s->elf);
+    run_options_free(&s->opt);
+    insn_decoder_shutdown();
+}
+
+int cmd_run(int argc, char **argv)
+{
+    static run_state s; /* large; one run per process */
+    memset(&s, 0, sizeof s);
+    int parsed = run_options_parse(argc, argv, &s.opt, s.err, sizeof s.err);
+    if (parsed != 0) {
+        if (parsed < 0)
+            fprintf(stderr, "cetharness run: %s\n", s.err);
+        run_options_free(&s.opt);
+        return parsed > 0 ? 0 : EXIT_HARNESS_ERROR;
+    }
+    qemu_install_cleanup_handlers();
+    ignore_sigpipe();
+    double t0 = engine_now();
+    if (prepare(&s) == 0)
+        run_engine(&s);
+    report(&s, engine_now() - t0);
+    int status = exit_status(&s);
+    cleanup(&s);
+    return status;
+}

@@ -1,0 +1,143 @@
+#include "commands/run_report.h"
+
+#include "qemu/gdb_signals.h"
+#include "report_fields.h"
+
+#include <stdio.h>
+
+static json_object *hex(uint64_t v)
+{
+    char buf[24];
+    snprintf(buf, sizeof buf, "0x%llx", (unsigned long long)v);
+    return json_object_new_string(buf);
+}
+
+static json_object *symbol(const engine *e, uint64_t addr)
+{
+    char buf[512];
+    return json_object_new_string(engine_symbolize(e, addr, buf, sizeof buf));
+}
+
+static json_object *violation_json(const engine *e, const violation *v)
+{
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "type", json_object_new_string(v->ibt ? "ibt" : "shstk"));
+    json_object_object_add(o, "reason", json_object_new_string(v->reason));
+    json_object_object_add(o, "thread", json_object_new_int(v->thread));
+    json_object_object_add(o, "tid", json_object_new_int64(v->tid));
+    json_object_object_add(o, "pc", hex(v->pc));
+    json_object_object_add(o, "pc_symbol", symbol(e, v->pc));
+    json_object_object_add(o, "insn", json_object_new_string(v->insn_text));
+    if (v->has_target) {
+        json_object_object_add(o, "target", hex(v->target));
+        json_object_object_add(o, "target_symbol", symbol(e, v->target));
+        json_object_object_add(o, "target_insn", json_object_new_string(v->target_text));
+    }
+    if (v->has_expected) {
+        json_object_object_add(o, "expected", hex(v->expected));
+        json_object_object_add(o, "expected_symbol", symbol(e, v->expected));
+    }
+    json_object *stack = json_object_new_array(), *syms = json_object_new_array();
+    for (size_t i = 0; i < v->stack_depth; i++) {
+        json_object_array_add(stack, hex(v->stack[i]));
+        json_object_array_add(syms, symbol(e, v->stack[i]));
+    }
+    json_object_object_add(o, "shadow_stack", stack);
+    json_object_object_add(o, "shadow_stack_symbols", syms);
+    return o;
+}
+
+static const char *end_name(run_end end)
+{
+    switch (end) {
+    case END_EXITED: return "exited";
+    case END_SIGNALED: case END_STOPPED: return "signaled";
+    case END_TIMEOUT: return "timeout";
+    default: return "error";
+    }
+}
+
+static json_object *exit_json(const engine *e, const char *message)
+{
+    json_object *o = json_object_new_object();
+    run_end end = e ? e->end : END_ERROR;
+    int sig = end == END_SIGNALED ? e->exit_signal : end == END_STOPPED ? 9 : 0;
+    json_object_object_add(o, "status", json_object_new_string(end_name(end)));
+    json_object_object_add(o, "code", end == END_EXITED ? json_object_new_int(e->exit_code) : NULL);
+    json_object_object_add(o, "signal", sig ? json_object_new_int(sig) : NULL);
+    json_object_object_add(o, "signal_name", sig ? json_object_new_string(linux_signal_name(sig)) : NULL);
+    if (end == END_STOPPED)
+        message = "stopped by cetharness at the first CET violation (--on-violation=stop)";
+    if (end == END_TIMEOUT)
+        message = "the guest did not finish within the timeout";
+    json_object_object_add(o, "message", message && *message ? json_object_new_string(message) : NULL);
+    return o;
+}
+
+static json_object *crash_json(const engine *e)
+{
+    if (!e || !e->crashed)
+        return NULL;
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "signal", json_object_new_int(e->crash_signal));
+    json_object_object_add(o, "signal_name", json_object_new_string(linux_signal_name(e->crash_signal)));
+    json_object_object_add(o, "pc", hex(e->crash_pc));
+    json_object_object_add(o, "pc_symbol", symbol(e, e->crash_pc));
+    return o;
+}
+
+static json_object *stats_json(const engine *e, const run_context *ctx)
+{
+    json_object *o = json_object_new_object();
+    const run_stats *s = e ? &e->stats : &(run_stats){0};
+    json_object_object_add(o, "stops", json_object_new_int64((int64_t)s->stops));
+    json_object_object_add(o, "steps", json_object_new_int64((int64_t)s->steps));
+    json_object_object_add(o, "calls", json_object_new_int64((int64_t)s->calls));
+    json_object_object_add(o, "rets", json_object_new_int64((int64_t)s->rets));
+    json_object_object_add(o, "fused_rets", json_object_new_int64((int64_t)s->fused_rets));
+    json_object_object_add(o, "indirect", json_object_new_int64((int64_t)s->indirect));
+    json_object_object_add(o, "breakpoints", json_object_new_int64((int64_t)s->breakpoints));
+    json_object_object_add(o, "breakpoint_flushes", json_object_new_int64((int64_t)s->breakpoint_flushes));
+    json_object_object_add(o, "syscalls", json_object_new_int64((int64_t)s->syscalls));
+    json_object_object_add(o, "signals", json_object_new_int64((int64_t)s->signals));
+    json_object_object_add(o, "cet_insns", json_object_new_int64((int64_t)s->cet_insns));
+    uint64_t rt = e && e->rsp ? rsp_get_stats(e->rsp)->round_trips : 0;
+    json_object_object_add(o, "round_trips", json_object_new_int64((int64_t)rt));
+    json_object_object_add(o, "wall_s", rep_new_seconds(ctx->wall_s));
+    return o;
+}
+
+json_object *run_report_build(const engine *e, const run_context *ctx, const char *message)
+{
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "program", json_object_new_string(ctx->program ? ctx->program : ""));
+    json_object *argv = json_object_new_array();
+    json_object_array_add(argv, json_object_new_string(ctx->program ? ctx->program : ""));
+    for (size_t i = 0; i < ctx->argc; i++)
+        json_object_array_add(argv, json_object_new_string(ctx->argv[i]));
+    json_object_object_add(o, "argv", argv);
+    json_object *q = json_object_new_object();
+    json_object_object_add(q, "path", json_object_new_string(ctx->qemu_path ? ctx->qemu_path : ""));
+    json_object_object_add(q, "version", json_object_new_string(ctx->qemu_version ? ctx->qemu_version : ""));
+    json_object_object_add(o, "qemu", q);
+    if (e) {
+        json_object *cet = json_object_new_object();
+        json_object_object_add(cet, "ibt", json_object_new_boolean(e->opt->ibt));
+        json_object_object_add(cet, "shstk", json_object_new_boolean(e->opt->shstk));
+        json_object_object_add(cet, "on_violation",
+                               json_object_new_string(violation_mode_name(e->opt->on_violation)));
+        json_object_object_add(o, "cet", cet);
+    }
+    json_object_object_add(o, "exit", exit_json(e, message));
+    json_object_object_add(o, "crash", crash_json(e));
+    json_object *vs = json_object_new_array();
+    for (size_t i = 0; e && i < e->nviolations; i++)
+        json_object_array_add(vs, violation_json(e, &e->violations[i]));
+    json_object_object_add(o, "violations", vs);
+    json_object *ws = json_object_new_array();
+    for (size_t i = 0; e && i < e->nwarnings; i++)
+        json_object_array_add(ws, json_object_new_string(e->warnings[i]));
+    json_object_object_add(o, "warnings", ws);
+    json_object_object_add(o, "stats", stats_json(e, ctx));
+    return o;
+}

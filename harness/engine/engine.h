@@ -1,0 +1,172 @@
+/* The RSP engine: the stop loop.
+ *
+ * Owns: QEMU's gdbstub connection for one run, the breakpoints (exploration, the
+ * budget, call fusion), per-thread stepping state, the violations and warnings of the
+ * run.  At each stop it reads what the stopped instruction needs, turns it into CET
+ * model events (model/cet_model.h), and carries out the verdicts: in reference mode it
+ * performs branches itself (writes the return address and rsp, resumes at the target)
+ * and gives CET instructions their effect, so that a checked event costs one stop.
+ *
+ * May call: the model, the decoder (decode/), the guest's files (guest/), the QEMU
+ * layer's signal numbering, rsp/ and util/.  Nothing of the commands or the suite. */
+#ifndef HARNESS_ENGINE_H
+#define HARNESS_ENGINE_H
+
+#include "util/addr_map.h"
+#include "engine/call_fusion.h"
+#include "engine/code_cache.h"
+#include "guest/elf_facts.h"
+#include "engine/guest_regs.h"
+#include "decode/insn.h"
+#include "guest/module_map.h"
+#include "rsp.h"
+#include "engine/engine_config.h"
+#include "model/cet_model.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum { SHADOW_DUMP_MAX = 16, MAX_SIGNALS = 65, MAX_VIOLATIONS = 1000 };
+
+/* What a thread is in the middle of, across a single step. */
+typedef enum step_purpose {
+    STEP_NONE,
+    STEP_SINGLE,      /* "s" over a syscall whose next instruction is safe to run unseen */
+    STEP_RUN_TO,      /* breakpoint at step_to, own breakpoint suspended, "c" */
+} step_purpose;
+
+typedef struct guest_thread {
+    int64_t tid;
+    int number;                     /* 1, 2, ... in order of first appearance */
+    step_purpose stepping;
+    uint64_t step_pc;               /* where the step started */
+    uint64_t step_to;               /* STEP_RUN_TO: where it will stop */
+    bool step_to_temporary;         /* the breakpoint at step_to is ours for this step only */
+    bool in_syscall;                /* the step runs a syscall: post-syscall work pending */
+    uint64_t syscall_nr, syscall_args[6];
+} guest_thread;
+
+typedef struct violation {
+    bool ibt;                       /* else shadow stack */
+    const char *reason;             /* "missing-endbranch", "ret-mismatch", ... */
+    int thread; int64_t tid;
+    uint64_t pc, target, expected;
+    bool has_target, has_expected;
+    char insn_text[80], target_text[80];
+    uint64_t stack[SHADOW_DUMP_MAX]; size_t stack_depth;
+} violation;
+
+typedef struct run_stats {
+    uint64_t stops, steps, calls, rets, indirect, breakpoints, cet_insns, syscalls, signals;
+    uint64_t fused_rets;            /* returns proven at their call (call_fusion.h) */
+    uint64_t breakpoint_flushes;    /* times the live set was dropped (breakpoint_budget.c) */
+} run_stats;
+
+typedef enum run_end { END_RUNNING, END_EXITED, END_SIGNALED, END_TIMEOUT, END_ERROR, END_STOPPED } run_end;
+
+typedef struct engine {
+    rsp_conn *rsp;
+    const engine_config *opt;
+    const elf_facts *elf;
+    uint64_t load_bias;
+    long qemu_pid;                  /* to name the files the guest maps (/proc/PID/fd); 0: unknown */
+    module_map modules;             /* the loader and shared libraries, for reports */
+    cet_model *model;
+    guest_thread *threads; size_t nthreads, capthreads;
+    int thread_numbers;
+    size_t threads_started;         /* clones with CLONE_VM: a child may not have stopped yet */
+    guest_thread *cur;              /* the thread of the current stop */
+    int64_t cur_pid;                /* its process id as the stub names it, -1: none */
+    guest_regs regs;                /* its registers, as far as read (see engine_reg) */
+    uint32_t regs_known;            /* bit n: gdb register n (0-16) is in regs */
+    bool regs_all;                  /* the whole "g" block is in regs */
+
+    code_cache code;
+    addr_map breakpoints;           /* live Z0 breakpoints */
+    size_t breakpoint_budget;       /* see breakpoint_budget.c */
+    bool breakpoint_budget_fixed;
+    addr_map flushed_breakpoints;   /* addresses a flush removed */
+    size_t breakpoints_replanted;   /* of those, planted again since the last flush */
+    addr_map explored;              /* address -> generation it was explored at */
+    uint64_t twin_ret;              /* a C3 byte without breakpoint: "c" there performs a ret */
+    addr_map twin_searched;         /* pages already searched for one */
+    uint64_t *suspended; size_t nsuspended, capsuspended;  /* breakpoints to re-insert */
+    fused_function *fused; size_t nfused, capfused;      /* see call_fusion.h */
+    addr_map fusion_status, fusion_owner;
+    bool fusion_disabled;
+
+    violation *violations; size_t nviolations; size_t violations_dropped;
+    char **warnings; size_t nwarnings;
+    bool crashed; int crash_signal; uint64_t crash_pc;
+    int pending_signal_pc_valid; int injected_signal;   /* a SIGSEGV we delivered for a violation */
+    int last_signal; uint64_t last_signal_pc;
+    int guest_self_signal;          /* last signal the guest sent with kill/tkill/tgkill:
+                                       newer QEMUs die of it without an "X" report */
+
+    run_end end; int exit_code; int exit_signal; char message[512];
+    run_stats stats;
+    double deadline;                /* monotonic seconds */
+} engine;
+
+typedef enum resume_kind { RESUME_CONTINUE_AT, RESUME_STEP, RESUME_SIGNAL, RESUME_KILL, RESUME_CONTINUE } resume_kind;
+typedef struct resume_action { resume_kind kind; uint64_t addr; int gdb_signal; } resume_action;
+
+int engine_init(engine *e, rsp_conn *rsp, const engine_config *opt, const elf_facts *elf);
+void engine_free(engine *e);
+/* Connects the model to the stopped-at-entry guest and runs it to the end.
+ * Returns 0 when the run reached an end (see e->end), -1 on a harness error. */
+int engine_run(engine *e);
+
+/* --- used by the handlers ------------------------------------------------ */
+guest_thread *engine_thread(engine *e, int64_t tid);
+/* Has the guest more than one thread, or started one that may not have stopped yet? */
+bool engine_several_threads(const engine *e);
+void engine_forget_thread(engine *e, int64_t tid);
+int engine_explore(engine *e, uint64_t addr);
+int engine_insert_breakpoint(engine *e, uint64_t addr);
+int engine_remove_breakpoint(engine *e, uint64_t addr);
+void engine_warn(engine *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int engine_fail(engine *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* engine_fail for a failed RSP request: adds the RSP error, and what it most likely
+ * means when the guest runs several threads. */
+int engine_rsp_fail(engine *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int engine_rsp_fail_plain(engine *e, const char *what);
+/* What a failure most likely means when the guest runs several threads. */
+extern const char engine_concurrent_stops[];
+/* Hand an event of the current thread to the model; -1 (a harness error) when the
+ * model could not take it. */
+int engine_apply(engine *e, cet_event *ev, cet_verdict *v);
+/* Carry out a fault verdict: the signal Linux delivers for it (its note, if any,
+ * becomes a warning). */
+void engine_fault(engine *e, const cet_verdict *v, resume_action *how);
+/* A #CP verdict at the current stop: record the violation and say how to go on under
+ * --on-violation. */
+void engine_violation(engine *e, const cet_verdict *v, const insn *in,
+                      bool has_target, uint64_t target, resume_action *how);
+/* Under --on-violation=stop or signal, a violation ends the branch right there. */
+bool engine_branch_ended(const resume_action *how);
+int engine_read_u64(engine *e, uint64_t addr, uint64_t *value);
+int engine_write_u64(engine *e, uint64_t addr, uint64_t value);
+int engine_set_reg(engine *e, int gdb_reg, uint64_t value);
+/* A register of the current thread (read with "p" if the stop has not read it). */
+int engine_reg(engine *e, int gdb_reg, uint64_t *value);
+/* All registers ("g"): for syscalls and the rarer instructions. */
+int engine_load_registers(engine *e);
+int engine_operand_address(engine *e, const insn *in, uint64_t *ea);
+double engine_now(void);
+/* "f+0x4" in the program, "f+0x4 in libc.so.6" or "libc.so.6+0x1f662" elsewhere, "". */
+const char *engine_symbolize(const engine *e, uint64_t addr, char *buf, size_t cap);
+
+/* Handlers by instruction kind (handlers_*.c). */
+typedef int (*stop_handler)(engine *e, const insn *in, resume_action *how);
+stop_handler engine_handler_for(insn_kind kind);
+int handle_syscall(engine *e, const insn *in, resume_action *how);
+/* Does the model follow this syscall (signals, threads, mappings, CET ABI, exit)? */
+bool syscall_is_followed(uint64_t nr);
+int handle_syscall_done(engine *e, guest_thread *t);
+/* Let the instruction at the current pc run natively and stop again at `to`
+ * (or, with has_to false, never: exit and execve). */
+int engine_run_to(engine *e, bool has_to, uint64_t to, bool in_syscall, resume_action *how);
+int handle_signal_stop(engine *e, int gdb_signal, resume_action *how);
+
+#endif

@@ -1,0 +1,20 @@
+/* What the caller of an engine decides for a run: the model's switches (after
+ * --ibt/--shstk=auto were resolved), what to do at a violation, limits and tracing. */
+#ifndef HARNESS_ENGINE_CONFIG_H
+#define HARNESS_ENGINE_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef enum violation_mode { ON_VIOLATION_STOP, ON_VIOLATION_CONTINUE, ON_VIOLATION_SIGNAL } violation_mode;
+
+typedef struct engine_config {
+    bool ibt, shstk;                /* the CET model's switches */
+    violation_mode on_violation;
+    double timeout_s;
+    int verbose;                    /* 1: a line a stop; 2: also resumes */
+    bool no_fusion;                 /* stop at every return (call_fusion.h), for measuring */
+    size_t breakpoint_budget;       /* fixed budget (breakpoint_budget.c); 0: adaptive */
+} engine_config;
+
+#endif

@@ -1,0 +1,210 @@
+/* System calls: the ones that move control or create state the model must follow
+ * (signals, threads, code mappings, the kernel's shadow-stack ABI), and how to get
+ * past the syscall instruction without losing sight of the guest. */
+#include "engine/engine.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+enum {
+    SYS_MMAP = 9, SYS_MPROTECT = 10, SYS_MUNMAP = 11, SYS_RT_SIGACTION = 13,
+    SYS_RT_SIGRETURN = 15, SYS_MREMAP = 25, SYS_EXECVE = 59, SYS_EXIT = 60,
+    SYS_ARCH_PRCTL = 158, SYS_EXIT_GROUP = 231, SYS_EXECVEAT = 322, SYS_MAP_SHADOW_STACK = 453,
+    SYS_CLONE = 56, SYS_FORK = 57, SYS_VFORK = 58, SYS_KILL = 62, SYS_TKILL = 200,
+    SYS_TGKILL = 234, SYS_CLONE3 = 435,
+};
+enum { CLONE_VM_FLAG = 0x100 };
+
+bool syscall_is_followed(uint64_t nr)
+{
+    static const uint16_t followed[] = {
+        SYS_MMAP, SYS_MPROTECT, SYS_MUNMAP, SYS_RT_SIGACTION, SYS_RT_SIGRETURN, SYS_MREMAP,
+        SYS_CLONE, SYS_FORK, SYS_VFORK, SYS_EXECVE, SYS_EXIT, SYS_KILL, SYS_ARCH_PRCTL,
+        SYS_TKILL, SYS_EXIT_GROUP, SYS_TGKILL, SYS_EXECVEAT, SYS_CLONE3, SYS_MAP_SHADOW_STACK,
+    };
+    for (size_t i = 0; i < sizeof followed / sizeof followed[0]; i++)
+        if (nr == followed[i])
+            return true;
+    return false;
+}
+enum { PROT_WRITE_BIT = 2, PROT_EXEC_BIT = 4, MAP_ANONYMOUS_BIT = 0x20 };
+enum { E_FAULT = 14 };
+/* Offset of the saved rip in the rt_sigframe at rsp when the restorer runs:
+ * ucontext's flags, link and stack (40 bytes), then sigcontext r8..rcx, rsp, rip. */
+enum { SIGFRAME_RIP_OFFSET = 40 + 16 * 8 };
+
+/* A system call of the kernel's CET ABI, which QEMU does not know: the model's
+ * answer is the kernel's, and the syscall instruction is skipped. */
+static int emulate_cet_syscall(engine *e, const insn *in, const cet_event *ev, resume_action *how)
+{
+    cet_event call = *ev;
+    cet_verdict v;
+    if (engine_apply(e, &call, &v) != 0)
+        return -1;
+    int64_t result = v.result;
+    if (v.writes_memory &&
+        rsp_write_memory(e->rsp, v.memory_address, &v.memory_value, 8) != RSP_OK)
+        result = -E_FAULT;
+    if (engine_set_reg(e, REG_RAX, (uint64_t)result) != 0)
+        return -1;
+    how->kind = RESUME_CONTINUE_AT;
+    how->addr = in->addr + in->len;
+    return engine_explore(e, how->addr);
+}
+
+static int record_sigaction(engine *e, uint64_t sig, uint64_t act)
+{
+    uint64_t raw[3];
+    cet_verdict v;
+    if (act == 0 || sig == 0 || sig >= MAX_SIGNALS)
+        return 0;
+    if (rsp_read_memory(e->rsp, act, raw, sizeof raw) != RSP_OK)
+        return 0; /* the kernel would answer EFAULT; nothing changes */
+    cet_event ev = {.kind = CET_EVENT_SIGACTION, .u.sigaction = {(int)sig, raw[0], raw[1], raw[2]}};
+    if (engine_apply(e, &ev, &v) != 0)
+        return -1;
+    /* Explore the handler now, so its code has breakpoints before a signal arrives. */
+    return raw[0] > 1 ? engine_explore(e, raw[0]) : 0;
+}
+
+static bool needs_result(uint64_t nr)
+{
+    return nr == SYS_MMAP || nr == SYS_MPROTECT || nr == SYS_MUNMAP || nr == SYS_MREMAP;
+}
+
+/* A new process that QEMU's stub does not follow: it drops the child's breakpoints
+ * but leaves its single-step flag set (7.2), so a child forked under a step dies of
+ * SIGTRAP at its first instruction. */
+static bool forks_a_process(uint64_t nr, uint64_t clone_flags)
+{
+    return nr == SYS_FORK || nr == SYS_VFORK || (nr == SYS_CLONE && !(clone_flags & CLONE_VM_FLAG));
+}
+
+/* Can the instruction after the syscall run unseen?  A single step runs the syscall
+ * and one more instruction (measured on QEMU 7.2): fine unless that one is a stop point. */
+static bool step_is_safe(engine *e, uint64_t nr, uint64_t next)
+{
+    insn in;
+    if (needs_result(nr) || forks_a_process(nr, e->regs.gpr[REG_RDI]) ||
+        code_cache_decode(&e->code, next, &in) != 0)
+        return false;
+    return !insn_is_stop_point(&in);
+}
+
+static int leave_syscall(engine *e, const insn *in, uint64_t nr, resume_action *how)
+{
+    uint64_t next = in->addr + in->len;
+    if (nr == SYS_RT_SIGRETURN) {
+        uint64_t resume_at;
+        if (engine_read_u64(e, e->regs.gpr[REG_RSP] + SIGFRAME_RIP_OFFSET, &resume_at) != 0)
+            return -1;
+        if (engine_explore(e, resume_at) != 0)
+            return -1;
+        return engine_run_to(e, true, resume_at, true, how);
+    }
+    if (nr == SYS_EXIT || nr == SYS_EXIT_GROUP || nr == SYS_EXECVE || nr == SYS_EXECVEAT) {
+        if (nr == SYS_EXECVE || nr == SYS_EXECVEAT)
+            engine_warn(e, "the guest called execve: the new program runs outside the harness");
+        int r = engine_run_to(e, false, 0, false, how);
+        if (nr == SYS_EXIT && e->nthreads > 1)
+            engine_forget_thread(e, e->cur->tid);
+        return r;
+    }
+    if ((nr == SYS_CLONE && (e->regs.gpr[REG_RDI] & CLONE_VM_FLAG)) || nr == SYS_CLONE3) {
+        /* A new thread starts at `next` too.  The parent must not stop there while the
+         * child runs: QEMU's stub cannot serve two threads stopped at once. */
+        e->threads_started++;
+        if (call_fusion_disable(e) != 0 || engine_explore(e, next) != 0)
+            return -1;
+        return engine_run_to(e, false, 0, false, how);
+    }
+    if (step_is_safe(e, nr, next)) {
+        e->cur->stepping = STEP_SINGLE;
+        e->cur->in_syscall = true;
+        e->cur->step_pc = in->addr;
+        how->kind = RESUME_STEP;
+        return engine_explore(e, next);
+    }
+    return engine_run_to(e, true, next, true, how);
+}
+
+int handle_syscall(engine *e, const insn *in, resume_action *how)
+{
+    guest_thread *t = e->cur;
+    if (engine_load_registers(e) != 0)
+        return -1;
+    const uint64_t *r = e->regs.gpr;
+    uint64_t nr = r[REG_RAX];
+    e->stats.syscalls++;
+    t->syscall_nr = nr;
+    uint64_t args[6] = {r[REG_RDI], r[REG_RSI], r[REG_RDX], r[REG_R10], r[REG_R8], r[REG_R9]};
+    memcpy(t->syscall_args, args, sizeof args);
+    if (cet_model_answers_syscall(nr, args[0])) {
+        cet_event ev = {.kind = CET_EVENT_SYSCALL, .u.syscall.nr = nr};
+        memcpy(ev.u.syscall.args, args, sizeof args);
+        return emulate_cet_syscall(e, in, &ev, how);
+    }
+    if (nr == SYS_KILL || nr == SYS_TKILL)
+        e->guest_self_signal = (int)args[1];
+    if (nr == SYS_TGKILL)
+        e->guest_self_signal = (int)args[2];
+    if (nr == SYS_RT_SIGACTION && record_sigaction(e, args[0], args[1]) != 0)
+        return -1;
+    if (nr == SYS_RT_SIGRETURN) {
+        cet_event ev = {.kind = CET_EVENT_SIGRETURN};
+        cet_verdict v;
+        if (engine_apply(e, &ev, &v) != 0)
+            return -1;
+        if (v.outcome != CET_NOTHING) {
+            how->kind = RESUME_SIGNAL; /* the kernel's badframe: SIGSEGV */
+            how->gdb_signal = 11;
+            return 0;
+        }
+    }
+    return leave_syscall(e, in, nr, how);
+}
+
+/* A file the guest mapped (a shared library, for the most part), so that reports can
+ * name addresses in it.  QEMU passes guest file descriptors through to the host, so
+ * the file is QEMU's /proc/PID/fd/FD.  Naming is a nicety: failures are silent. */
+static void note_file_mapping(engine *e, uint64_t addr, const uint64_t *args)
+{
+    int64_t fd = (int64_t)args[4];
+    if (e->qemu_pid <= 0 || (args[3] & MAP_ANONYMOUS_BIT) || fd < 0 || fd > INT_MAX)
+        return;
+    char link[64], path[PATH_MAX];
+    snprintf(link, sizeof link, "/proc/%ld/fd/%d", e->qemu_pid, (int)fd);
+    ssize_t n = readlink(link, path, sizeof path - 1);
+    if (n <= 0)
+        return;
+    path[n] = '\0';
+    if (module_map_add(&e->modules, addr, args[1], args[5], path) != 0)
+        engine_warn(e, "out of memory naming the file mapped at 0x%llx", (unsigned long long)addr);
+}
+
+int handle_syscall_done(engine *e, guest_thread *t)
+{
+    uint64_t rax;
+    if (engine_reg(e, REG_RAX, &rax) != 0)
+        return -1;
+    int64_t result = (int64_t)rax;
+    const uint64_t *a = t->syscall_args;
+    if (result < 0 && result > -4096)
+        return 0;
+    switch (t->syscall_nr) {
+    case SYS_MMAP:
+        note_file_mapping(e, (uint64_t)result, a);
+        return code_cache_set_range(&e->code, (uint64_t)result, (uint64_t)result + a[1],
+                                    a[2] & PROT_EXEC_BIT, a[2] & PROT_WRITE_BIT);
+    case SYS_MPROTECT:
+        return code_cache_set_range(&e->code, a[0], a[0] + a[1], a[2] & PROT_EXEC_BIT,
+                                    a[2] & PROT_WRITE_BIT);
+    case SYS_MUNMAP:
+        return code_cache_set_range(&e->code, a[0], a[0] + a[1], false, false);
+    case SYS_MREMAP: /* permissions unknown here: QEMU will tell by faulting */
+        return code_cache_set_range(&e->code, (uint64_t)result, (uint64_t)result + a[2], false, true);
+    }
+    return 0;
+}
