@@ -3,8 +3,8 @@
  * Prints the mean time per stop, without and with one "g" per stop (the least a
  * client that does not know where it stopped must do).
  * usage: bare-stop QEMU BARE_GUEST */
-#include "elf_facts.h"
-#include "qemu_launch.h"
+#include "guest/elf_facts.h"
+#include "qemu/qemu_launch.h"
 #include "rsp.h"
 
 #include <stdio.h>

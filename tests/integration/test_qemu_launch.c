@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "qemu_launch.h"
+#include "qemu/qemu_launch.h"
 #include "rsp.h"
 
 static char dir[64];

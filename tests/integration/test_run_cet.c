@@ -1,7 +1,7 @@
 /* cetharness run against the real QEMU on corpus programs: each test checks, in the
  * JSON report, the fields a user relies on for one CET rule (kind, reason, the
  * faulting instruction's address and symbol, target, expected value, thread). */
-#include "elf_facts.h"
+#include "guest/elf_facts.h"
 #include "run_helpers.h"
 
 #include <criterion/criterion.h>

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "case_manifest.h"
+#include "suite/case_manifest.h"
 
 static case_manifest m;
 static char err[512];

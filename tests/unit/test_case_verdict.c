@@ -3,7 +3,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "case_verdict.h"
+#include "suite/case_verdict.h"
 
 typedef struct label_row {
     const char *name;

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "elf_facts.h"
+#include "guest/elf_facts.h"
 
 static char dir[64];
 

@@ -3,7 +3,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "elf_gnu_property.h"
+#include "guest/elf_gnu_property.h"
 
 typedef struct note_buf {
     unsigned char b[256];

@@ -2,8 +2,8 @@
  * instruction that could change rsp or write memory, the return address included. */
 #include <criterion/criterion.h>
 
-#include "insn.h"
-#include "insn_effects.h"
+#include "decode/insn.h"
+#include "decode/insn_effects.h"
 
 static bool intact(const uint8_t *bytes, size_t len)
 {

@@ -3,8 +3,8 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "elf_facts.h"
-#include "module_map.h"
+#include "guest/elf_facts.h"
+#include "guest/module_map.h"
 
 static module_map map;
 

@@ -2,7 +2,7 @@
  * checked against the rules of CET.md section 2 and 3.3. */
 #include <criterion/criterion.h>
 
-#include "shadow_stack.h"
+#include "model/shadow_stack.h"
 
 static shadow_memory sm;
 static shadow_stack ss;

@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "suite_discover.h"
+#include "suite/suite_discover.h"
 
 static char root[64];
 static suite_case_list list;
