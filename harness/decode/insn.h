@@ -1,4 +1,6 @@
-/* One decoded x86-64 instruction, classified by what CET cares about.
+/* The decoder layer: one decoded x86-64 instruction, classified by what CET cares
+ * about (this header), and what an instruction writes (insn_effects.h).  Used by the
+ * engines; knows nothing of the model, RSP or QEMU.  May call: libc and Capstone.
  *
  * insn_decode() first matches the CET opcode space itself (Capstone 4 returns
  * nothing for RDSSP/SAVEPREVSSP/RSTORSSP/WRSS/WRUSS/SETSSBSY and mis-decodes

@@ -1,4 +1,7 @@
-/* What the harness needs to know about the guest program's ELF file. */
+/* The guest-files layer: what the harness needs to know about the guest program's
+ * ELF file (this header), its GNU property notes (elf_gnu_property.h) and the files
+ * it maps at run time (module_map.h), for symbols in reports and for --ibt/--shstk=auto.
+ * Owns: reading ELF files with libelf.  May call: libc, libelf and util/. */
 #ifndef HARNESS_ELF_FACTS_H
 #define HARNESS_ELF_FACTS_H
 

@@ -1,5 +1,8 @@
-/* Start qemu-x86_64 with its gdbstub on a unix socket in a private directory,
- * in its own process group, and make sure it never outlives the harness. */
+/* The QEMU layer: resolving qemu-x86_64 (qemu_resolve.c), starting it with its
+ * gdbstub on a unix socket in a private directory, in its own process group, and
+ * making sure it never outlives the harness (qemu_launch.c, qemu_spawn.c); wait
+ * statuses (process_status.h) and GDB's signal numbering (gdb_signals.h).
+ * Owns: QEMU processes.  May call: libc and util/ only; knows nothing of CET. */
 #ifndef HARNESS_QEMU_LAUNCH_H
 #define HARNESS_QEMU_LAUNCH_H
 

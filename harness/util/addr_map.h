@@ -1,4 +1,7 @@
-/* Open-addressing hash map from a 64-bit guest address to a 64-bit value.
+/* util/: small containers and helpers every layer may use (this map; error_text.h
+ * for the one-line messages functions hand back); they call nothing but libc.
+ *
+ * Open-addressing hash map from a 64-bit guest address to a 64-bit value.
  * The stop loop looks addresses up on every stop, so this is the hot path:
  * no allocation on lookup, linear probing, power-of-two capacity. */
 #ifndef HARNESS_ADDR_MAP_H
