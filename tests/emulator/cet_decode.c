@@ -29,18 +29,26 @@ static int32_t read_i32(const uint8_t *p)
     return (int32_t)v;
 }
 
-/* Direct branches: the displacement is the last 1 or 4 bytes, relative to the next
- * instruction.  A 66 prefix would make it 16 bits (and truncate the target on some
- * CPUs), so then the target is left unknown rather than guessed. */
+/* Direct branches: the displacement is every byte after the opcode (1 or 4 bytes),
+ * relative to the next instruction.  With a 66 prefix it is 2 bytes and the target
+ * is truncated to 16 bits on some CPUs (and in QEMU), so that target is left unknown
+ * rather than guessed. */
 static void set_target(struct insn_class *c, const uint8_t *bytes, size_t len, uint64_t pc,
-                       size_t disp_size, bool has_66)
+                       size_t disp_at)
 {
-    if (has_66 || len < disp_size)
+    size_t n = disp_at < len ? len - disp_at : 0;
+    if (n != 1 && n != 4)
         return;
-    const uint8_t *d = bytes + len - disp_size;
-    int64_t disp = disp_size == 1 ? (int8_t)d[0] : read_i32(d);
+    int64_t disp = n == 1 ? (int8_t)bytes[disp_at] : read_i32(bytes + disp_at);
     c->target = pc + len + (uint64_t)disp;
     c->target_known = true;
+}
+
+static bool all_zero(const uint8_t *p, size_t n)
+{
+    while (n > 0 && p[n - 1] == 0)
+        n--;
+    return n == 0;
 }
 
 /* FF /2../5: the ModRM reg field picks the operation; far forms need a memory operand
@@ -82,10 +90,8 @@ void classify_insn(const uint8_t *bytes, size_t len, uint64_t pc, struct insn_cl
     /* The prefix run: legacy prefixes and REX bytes in any order (a REX that is not
      * last is ignored by the CPU, which does not matter for what we look at). */
     size_t i = 0;
-    bool has_66 = false;
     while (i < len && (is_legacy_prefix(bytes[i]) || is_rex(bytes[i]))) {
         out->notrack |= bytes[i] == 0x3E;
-        has_66 |= bytes[i] == 0x66;
         i++;
     }
     if (i >= len)
@@ -103,17 +109,17 @@ void classify_insn(const uint8_t *bytes, size_t len, uint64_t pc, struct insn_cl
         out->kind = INSN_OTHER_FLOW;                        /* IRET */
     } else if (op == 0xE8) {
         out->kind = INSN_CALL_REL;
-        out->zero_disp = len >= 4 && read_i32(bytes + len - 4) == 0;
-        set_target(out, bytes, len, pc, 4, has_66);
+        out->zero_disp = all_zero(bytes + i + 1, len - (i + 1));
+        set_target(out, bytes, len, pc, i + 1);
     } else if (op == 0xE9 || op == 0xEB) {
         out->kind = INSN_JMP_REL;
-        set_target(out, bytes, len, pc, op == 0xEB ? 1 : 4, has_66);
+        set_target(out, bytes, len, pc, i + 1);
     } else if ((op >= 0x70 && op <= 0x7F) || (op >= 0xE0 && op <= 0xE3)) {
-        out->kind = INSN_JCC_REL;
-        set_target(out, bytes, len, pc, 1, has_66);
+        out->kind = INSN_JCC_REL;                           /* Jcc rel8, LOOPcc, JrCXZ */
+        set_target(out, bytes, len, pc, i + 1);
     } else if (op == 0x0F && next >= 0x80 && next <= 0x8F) {
-        out->kind = INSN_JCC_REL;
-        set_target(out, bytes, len, pc, 4, has_66);
+        out->kind = INSN_JCC_REL;                           /* Jcc rel32 */
+        set_target(out, bytes, len, pc, i + 2);
     } else if (op == 0xFF && i + 1 < len) {
         out->kind = group5_kind(next);
     }

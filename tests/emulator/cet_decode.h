@@ -31,7 +31,7 @@ struct insn_class {
     enum insn_kind kind;
     bool notrack;        /* a 3E byte somewhere in the prefix run */
     bool zero_disp;      /* CALL rel32 with displacement 0: the "get RIP" idiom */
-    bool target_known;   /* `target` is valid (direct branches without a 66 prefix) */
+    bool target_known;   /* `target` is valid (direct branches with rel8 or rel32) */
     uint64_t target;     /* destination of a direct branch */
     bool endbr64;        /* F3 0F 1E FA */
     bool endbr32;        /* F3 0F 1E FB */

@@ -159,7 +159,9 @@ static void leave_signal_frame(struct vcpu *v)
 
 /* ---- per-instruction model ---- */
 
-static bool is_successor(const struct vcpu *v, uint64_t pc)
+/* False when the vCPU cannot have got to `pc` from its last instruction: then QEMU
+ * delivered a signal in between (after a system call or a faulting instruction). */
+static bool continues_normally(const struct vcpu *v, uint64_t pc)
 {
     return v->succ_any || pc == v->last_pc || pc == v->succ_next || pc == v->succ_target;
 }
@@ -170,17 +172,18 @@ static void set_successors(struct vcpu *v, const struct insn *in)
     v->succ_any = false;
     v->succ_next = v->succ_target = in->next;
     switch (in->c.kind) {
-    case INSN_PLAIN:
+    case INSN_PLAIN:                /* the next instruction only */
         break;
-    case INSN_JMP_REL:
+    case INSN_JMP_REL:              /* the target only */
     case INSN_CALL_REL:
-        v->succ_next = in->c.target;
-        /* fall through */
-    case INSN_JCC_REL:
+        v->succ_next = v->succ_target = in->c.target;
+        v->succ_any = !in->c.target_known;
+        break;
+    case INSN_JCC_REL:              /* the target or the next instruction */
         v->succ_target = in->c.target;
         v->succ_any = !in->c.target_known;
         break;
-    default:
+    default:                        /* returns and indirect branches: anywhere */
         v->succ_any = true;
         break;
     }
@@ -280,7 +283,7 @@ static void apply_insn(struct vcpu *v, const struct insn *in)
 void cet_insn_exec(unsigned int vcpu_index, const struct insn *in)
 {
     struct vcpu *v = vcpu_get(vcpu_index);
-    if (!is_successor(v, in->pc))
+    if (!continues_normally(v, in->pc))
         enter_signal_frame(v);
     check_pending(v, in);
     apply_insn(v, in);

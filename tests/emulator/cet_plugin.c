@@ -28,11 +28,20 @@
  * of the one the vCPU executed before (see `struct vcpu`) was reached by signal
  * delivery, and it then pushes a frame whose restorer slot any `mov eax|rax, 15` (the
  * start of every restorer) satisfies, as it cannot read sa_restorer.  rt_sigreturn
- * (syscall 15) unwinds to that frame.  Known limitation: after a RET or an indirect
- * branch any next address is possible, so a signal delivered right there (only
- * asynchronous ones, e.g. from another thread, land there) is taken for the branch
- * target and may give a false #CP; so may a signal delivered right after rt_sigreturn,
- * which goes unnoticed.  INCSSP, RSTORSSP, WRSS, RDSSP and arch_prctl are not modelled.
+ * (syscall 15) unwinds to that frame.
+ *
+ * Known limitations, all consequences of seeing neither registers nor memory:
+ *   - after a RET or an indirect branch any next address is possible, so a signal
+ *     delivered right there is taken for the branch target and gives a false #CP, as
+ *     can a signal delivered right after rt_sigreturn.  Only asynchronous signals
+ *     (timers, other threads) arrive there: QEMU delivers them between translation
+ *     blocks, and every RET ends one.  Synchronous ones follow a system call or a
+ *     faulting instruction and are recognised;
+ *   - INCSSP, RSTORSSP, SAVEPREVSSP, WRSS, RDSSP and the CET system calls are left to
+ *     QEMU (RDSSP reads 0, so longjmp and C++ unwinders believe the shadow stack is off
+ *     and leave it unbalanced: the next RET then faults);
+ *   - a RET on an empty shadow stack, a #PF on hardware, and a bad sigframe token at
+ *     rt_sigreturn, a SIGSEGV from the kernel, are not reported.
  */
 #include "cet_model.h"
 
