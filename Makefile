@@ -142,7 +142,9 @@ FUZZ_FLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -DFUZZING -fsanitize=fuzzer,address,u
 fuzz: | deps
 	@mkdir -p $(B)/fuzz
 	$(FUZZ_CC) $(FUZZ_FLAGS) rsp/*.c fuzz/fuzz_rsp_packet.c -o $(B)/fuzz/fuzz_rsp_packet
-	$(FUZZ_CC) $(FUZZ_FLAGS) harness/suite/case_manifest.c fuzz/fuzz_case_manifest.c -o $(B)/fuzz/fuzz_case_manifest
+	$(FUZZ_CC) $(FUZZ_FLAGS) harness/suite/case_manifest.c harness/suite/case_manifest_reader.c \
+	    harness/suite/case_manifest_expect.c harness/suite/case_manifest_directives.c \
+	    harness/suite/case_manifest_words.c fuzz/fuzz_case_manifest.c -o $(B)/fuzz/fuzz_case_manifest
 	@echo "run e.g. $(B)/fuzz/fuzz_rsp_packet -max_total_time=60"
 
 clean:
