@@ -105,6 +105,7 @@ integration: $(B)/asan/integration-tests $(B)/asan/cetharness $(PROGS) $(B)/prog
 
 check: deps
 	@ci/install-deps --browser
+	tests/check-layers
 	$(MAKE) unit
 	$(MAKE) integration
 	$(MAKE) check-corpus
