@@ -210,11 +210,11 @@ static int resolve_binary(const char *name, qemu_process *p, char *err, size_t e
 
 /* Forks with the cleanup signals blocked, so no handler runs between the fork and
  * the moment the registry knows the new pid. */
-static int spawn_registered(qemu_process *p, char **argv, live_slot *slot)
+static int spawn_registered(qemu_process *p, char **argv, int stderr_fd, live_slot *slot)
 {
     sigset_t saved;
     block_cleanup_signals(&saved);
-    p->pid = spawn_program(p->qemu_path, argv, -1);
+    p->pid = spawn_program(p->qemu_path, argv, -1, stderr_fd);
     int e = errno;
     if (p->pid > 0)
         publish_slot(slot, p);
@@ -245,7 +245,7 @@ int qemu_start(const qemu_launch_opts *opts, qemu_process *out, char *err, size_
         set_err(err, errlen, "out of memory");
         goto fail;
     }
-    if (spawn_registered(out, argv, slot) != 0) {
+    if (spawn_registered(out, argv, opts->stderr_fd, slot) != 0) {
         set_err(err, errlen, "cannot execute %s: %s", out->qemu_path, strerror(errno));
         goto fail;
     }

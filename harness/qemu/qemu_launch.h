@@ -17,6 +17,8 @@ typedef struct qemu_launch_opts {
     const char *program;
     const char *const *argv;     /* program arguments after argv[0], may be NULL */
     size_t argc;
+    int stderr_fd;               /* > 0: QEMU's (and so the guest's) stderr goes there;
+                                    0: inherited */
 } qemu_launch_opts;
 
 typedef struct qemu_process {

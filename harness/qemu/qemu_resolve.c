@@ -140,7 +140,7 @@ static int run_version(const char *path, version_run *r, char *err, size_t errle
         return -1;
     }
     char *argv[] = {(char *)path, "--version", NULL};
-    pid_t pid = spawn_program(path, argv, out[1]);
+    pid_t pid = spawn_program(path, argv, out[1], 0);
     int spawn_errno = errno;
     close(out[1]);
     if (pid < 0) {

@@ -65,7 +65,7 @@ static int redirect_output(int out_fd)
     return 0;
 }
 
-static _Noreturn void run_child(const char *path, char *const argv[], int out_fd,
+static _Noreturn void run_child(const char *path, char *const argv[], int out_fd, int err_fd,
                                 pid_t parent, int report_fd)
 {
     setpgid(0, 0);
@@ -75,6 +75,8 @@ static _Noreturn void run_child(const char *path, char *const argv[], int out_fd
         _exit(127);
     int e = 0;
     if (out_fd >= 0 && redirect_output(out_fd) != 0)
+        e = errno;
+    if (e == 0 && err_fd > 0 && dup2(err_fd, STDERR_FILENO) < 0)
         e = errno;
     if (e == 0) {
         reset_signals();
@@ -97,7 +99,7 @@ static int read_exec_report(int fd)
     return n == (ssize_t)sizeof e ? e : 0;
 }
 
-pid_t spawn_program(const char *path, char *const argv[], int out_fd)
+pid_t spawn_program(const char *path, char *const argv[], int out_fd, int err_fd)
 {
     int report[2];
     if (pipe2(report, O_CLOEXEC) != 0)
@@ -105,7 +107,7 @@ pid_t spawn_program(const char *path, char *const argv[], int out_fd)
     pid_t parent = getpid();
     pid_t pid = fork();
     if (pid == 0)
-        run_child(path, argv, out_fd, parent, report[1]);
+        run_child(path, argv, out_fd, err_fd, parent, report[1]);
     int fork_errno = errno;
     close(report[1]);
     if (pid < 0) {
