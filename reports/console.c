@@ -143,6 +143,9 @@ void report_console_run(FILE *out, json_object *run, int color)
         report_console_violation(out, json_object_array_get_idx(violations, i), color);
         fputc('\n', out);
     }
+    json_object *conformance = rep_field_obj(run, "conformance");
+    if (conformance)
+        report_console_conformance(out, conformance, color);
     if (repeats > 0)
         fprintf(out, "cetharness: %zu more at the same branches and targets, not shown (all are "
                      "in the JSON report)\n", repeats);
@@ -160,7 +163,10 @@ void report_console_summary(FILE *out, json_object *run)
     json_object *violations = rep_field_array(run, "violations");
     size_t nv = violations ? json_object_array_length(violations) : 0;
     int exited = strcmp(rep_field_str(rep_field_obj(run, "exit"), "status", ""), "exited") == 0;
-    if (nv > 0)
+    json_object *conformance = rep_field_obj(run, "conformance");
+    if (conformance)
+        fprintf(out, "conformance: %s; ", rep_field_str(conformance, "verdict", "?"));
+    else if (nv > 0)
         fprintf(out, "%zu CET violation%s; ", nv, nv == 1 ? "" : "s");
     else if (exited && !rep_field_obj(run, "crash"))
         fprintf(out, "no CET violations; ");

@@ -21,6 +21,8 @@ void report_console_violation(FILE *out, json_object *violation, int color);
 
 /* Every violation of one run JSON object, its warnings, and a one-line summary. */
 void report_console_run(FILE *out, json_object *run, int color);
+/* A conformance run's verdict (nothing when the emulator conforms). */
+void report_console_conformance(FILE *out, json_object *conformance, int color);
 
 /* The summary alone, without prefix or newline: "2 CET violations; guest exited with 0". */
 void report_console_summary(FILE *out, json_object *run);

@@ -1,6 +1,7 @@
 /* "cetharness run": one program under QEMU with the CET model watching. */
 #include "commands/cet_switches.h"
 #include "commands/commands.h"
+#include "commands/emulator_stderr.h"
 #include "guest/elf_facts.h"
 #include "engine/engine.h"
 #include "qemu/process_status.h"
@@ -25,6 +26,7 @@ typedef struct run_state {
     qemu_process qemu;
     bool qemu_started;
     int terminal_owner;             /* process group to give the terminal back to */
+    int emulator_stderr;            /* conformance mode: QEMU's stderr, kept (else 0) */
     rsp_conn *rsp;
     engine_config config;
     engine eng;
@@ -70,6 +72,7 @@ static int start_qemu(run_state *s)
         .program = s->opt.program,
         .argv = (const char *const *)s->opt.argv,
         .argc = s->opt.argc,
+        .stderr_fd = s->emulator_stderr,
     };
     if (qemu_start(&lo, &s->qemu, s->err, sizeof s->err) != 0)
         return -1;
@@ -80,6 +83,8 @@ static int start_qemu(run_state *s)
 
 static int prepare(run_state *s)
 {
+    if (s->opt.conformance && (s->emulator_stderr = emulator_stderr_open(s->err, sizeof s->err)) < 0)
+        return -1;
     if (qemu_resolve(s->opt.qemu_path, s->qemu_path, sizeof s->qemu_path, s->qemu_version,
                      sizeof s->qemu_version, s->err, sizeof s->err) != 0)
         return -1;
@@ -116,6 +121,9 @@ static int exit_status(const run_state *s)
     if (!s->have_engine)
         return EXIT_HARNESS_ERROR;
     const engine *e = &s->eng;
+    if (s->opt.conformance)
+        return e->conf.has_finding && e->conf.finding.verdict != CONFORMS
+                   ? s->opt.violation_exitcode : 0;
     if (e->nviolations > 0)
         return s->opt.violation_exitcode;
     switch (e->end) {
@@ -154,8 +162,26 @@ static void configure_engine(run_state *s, cet_switches *sw)
         .timeout_s = s->opt.timeout_s,
         .verbose = s->opt.verbose,
         .no_fusion = s->opt.no_fusion,
+        .conformance = s->opt.conformance,
         .breakpoint_budget = s->opt.breakpoint_budget,
     };
+}
+
+/* How the run ended, for the conformance verdict: QEMU's own end, and its last words. */
+static void grade_conformance(run_state *s)
+{
+    char how[128] = "", status_text[64], tail[2048];
+    int status;
+    bool vanished = s->eng.end == END_ERROR;
+    for (int i = 0; vanished && i < 100 && s->qemu_started && !qemu_exited(&s->qemu, &status); i++)
+        usleep(10000);
+    if (vanished && s->qemu_started && qemu_exited(&s->qemu, &status))
+        snprintf(how, sizeof how, "ended QEMU (%s)",
+                 describe_wait_status(status, status_text, sizeof status_text));
+    qemu_stop(&s->qemu);   /* all of QEMU's stderr is written once it is gone */
+    emulator_stderr_drain(s->emulator_stderr, tail, sizeof tail);
+    s->emulator_stderr = 0;
+    conformance_grade_end(&s->eng, how, tail);
 }
 
 static void run_engine(run_state *s)
@@ -173,6 +199,8 @@ static void run_engine(run_state *s)
     s->eng.qemu_pid = s->qemu.pid;
     if (engine_run(&s->eng) != 0)
         explain_qemu_death(s);
+    if (s->opt.conformance)
+        grade_conformance(s);
     /* The guest is ended with SIGKILL to QEMU's process group (in cleanup), not with
      * the stub's "k", after which QEMU prints a message of its own into the guest's
      * stderr. */
@@ -191,6 +219,8 @@ static void cleanup(run_state *s)
     terminal_take_back(s->terminal_owner);
     if (s->have_elf)
         elf_facts_free(&s->elf);
+    if (s->emulator_stderr > 0)
+        emulator_stderr_drain(s->emulator_stderr, (char[2]){0}, 2);
     run_options_free(&s->opt);
     insn_decoder_shutdown();
 }

@@ -7,7 +7,7 @@
 #include <string.h>
 
 enum { OPT_IBT = 256, OPT_SHSTK, OPT_ON_VIOLATION, OPT_JSON, OPT_TIMEOUT, OPT_QEMU,
-       OPT_QEMU_ARG, OPT_VIOLATION_EXITCODE, OPT_QUIET, OPT_NO_FUSION, OPT_BREAKPOINT_BUDGET,
+       OPT_QEMU_ARG, OPT_VIOLATION_EXITCODE, OPT_QUIET, OPT_NO_FUSION, OPT_CONFORMANCE, OPT_BREAKPOINT_BUDGET,
        OPT_HELP };
 
 static const struct option long_options[] = {
@@ -21,6 +21,7 @@ static const struct option long_options[] = {
     {"violation-exitcode", required_argument, NULL, OPT_VIOLATION_EXITCODE},
     {"quiet", no_argument, NULL, OPT_QUIET},
     {"no-fusion", no_argument, NULL, OPT_NO_FUSION},
+    {"conformance", no_argument, NULL, OPT_CONFORMANCE},
     {"breakpoint-budget", required_argument, NULL, OPT_BREAKPOINT_BUDGET},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
@@ -41,6 +42,11 @@ void run_options_usage(FILE *out)
           "  --qemu-arg ARG           pass ARG to QEMU before the program (repeatable)\n"
           "  --violation-exitcode N   exit status when a violation was found (default 1)\n"
           "  -q, --quiet              no report on stderr\n"
+          "  --conformance            grade an emulator that enforces CET itself: it executes\n"
+          "                           every instruction, the harness compares what it does\n"
+          "                           with what CET hardware under Linux does (its options,\n"
+          "                           e.g. a plugin, through --qemu-arg); exit 0 when it\n"
+          "                           conforms, 1 when not\n"
           "  --no-fusion              stop at every return, even where the code proves it\n"
           "  --breakpoint-budget N    drop all breakpoints once more than N are live (default:\n"
           "                           512, growing while it is too small; a given N stays)\n"
@@ -116,6 +122,7 @@ static int apply_option(int c, const char *arg, run_options *o, char *err, size_
     case OPT_QEMU: o->qemu_path = arg; return 0;
     case OPT_QUIET: case 'q': o->quiet = true; return 0;
     case OPT_NO_FUSION: o->no_fusion = true; return 0;
+    case OPT_CONFORMANCE: o->conformance = true; return 0;
     case OPT_BREAKPOINT_BUDGET:
         if (parse_number(arg, 1, 1 << 20, &v) == 0 && v == (int)v) { o->breakpoint_budget = (size_t)v; return 0; }
         snprintf(err, errlen, "--breakpoint-budget takes a number from 1 to %d, not '%s'", 1 << 20, arg);

@@ -20,6 +20,7 @@ typedef struct run_options {
     size_t nqemu_args;
     int verbose;                    /* -v: trace of stops on stderr */
     bool quiet;                     /* no console report (the suite reads the JSON) */
+    bool conformance;               /* grade the emulator's own CET (engine/conformance.h) */
     bool no_fusion;                 /* stop at every return (call_fusion.h), for measuring */
     size_t breakpoint_budget;       /* fixed budget (breakpoint_budget.c); 0: adaptive */
     int violation_exitcode;

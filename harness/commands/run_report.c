@@ -66,7 +66,9 @@ static json_object *exit_json(const engine *e, const char *message)
     json_object_object_add(o, "code", end == END_EXITED ? json_object_new_int(e->exit_code) : NULL);
     json_object_object_add(o, "signal", sig ? json_object_new_int(sig) : NULL);
     json_object_object_add(o, "signal_name", sig ? json_object_new_string(linux_signal_name(sig)) : NULL);
-    if (end == END_STOPPED)
+    if (end == END_STOPPED && e->conf.on)
+        message = "stopped by cetharness once the conformance verdict was decided";
+    else if (end == END_STOPPED)
         message = "stopped by cetharness at the first CET violation (--on-violation=stop)";
     if (end == END_TIMEOUT)
         message = "the guest did not finish within the timeout";
@@ -107,6 +109,31 @@ static json_object *stats_json(const engine *e, const run_context *ctx)
     return o;
 }
 
+/* Conformance mode: the verdict, where, why, and what the emulator said last. */
+static json_object *conformance_json(const engine *e)
+{
+    const conformance_state *c = &e->conf;
+    const conformance_finding *f = &c->finding;
+    bool found = c->has_finding;
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "verdict", json_object_new_string(
+                               conformance_verdict_name(found ? f->verdict : CONFORMS)));
+    json_object_object_add(o, "pc", found && f->has_pc ? hex(f->pc) : NULL);
+    json_object_object_add(o, "pc_symbol", found && f->has_pc ? symbol(e, f->pc) : NULL);
+    json_object_object_add(o, "insn", found && f->insn_text[0] ? json_object_new_string(f->insn_text) : NULL);
+    json_object_object_add(o, "detail", found ? json_object_new_string(f->detail) : NULL);
+    json_object *stack = json_object_new_array();
+    for (size_t i = 0; found && i < f->stack_depth; i++)
+        json_object_array_add(stack, hex(f->stack[i]));
+    json_object_object_add(o, "shadow_stack", stack);
+    json_object_object_add(o, "si_code_checked", json_object_new_boolean(c->siginfo > 0));
+    json_object_object_add(o, "predicted_cps", json_object_new_int64((int64_t)c->predicted_cps));
+    json_object_object_add(o, "delivered_cps", json_object_new_int64((int64_t)c->delivered_cps));
+    json_object_object_add(o, "emulator_stderr", c->emulator_stderr[0]
+                                                     ? json_object_new_string(c->emulator_stderr) : NULL);
+    return o;
+}
+
 json_object *run_report_build(const engine *e, const run_context *ctx, const char *message)
 {
     json_object *o = json_object_new_object();
@@ -138,6 +165,8 @@ json_object *run_report_build(const engine *e, const run_context *ctx, const cha
     for (size_t i = 0; e && i < e->nwarnings; i++)
         json_object_array_add(ws, json_object_new_string(e->warnings[i]));
     json_object_object_add(o, "warnings", ws);
+    if (e && e->conf.on)
+        json_object_object_add(o, "conformance", conformance_json(e));
     json_object_object_add(o, "stats", stats_json(e, ctx));
     return o;
 }

@@ -34,7 +34,8 @@ int engine_init(engine *e, rsp_conn *rsp, const engine_config *opt, const elf_fa
         addr_map_init(&e->twin_searched, 64) != 0)
         return -1;
     e->deadline = engine_now() + opt->timeout_s;
-    e->fusion_disabled = opt->no_fusion;
+    e->fusion_disabled = opt->no_fusion || opt->conformance;
+    e->conf.on = opt->conformance;
     return breakpoint_budget_init(e);
 }
 
@@ -168,11 +169,29 @@ int engine_apply(engine *e, cet_event *ev, cet_verdict *v)
 
 void engine_fault(engine *e, const cet_verdict *v, resume_action *how)
 {
+    if (e->conf.on) {
+        /* The emulator must raise it itself. */
+        effect_expectation x = {.kind = EFFECT_SIGNAL, .pc = e->regs.rip,
+                                .signal = cet_outcome_signal(v->outcome)};
+        snprintf(x.what, sizeof x.what, "the instruction at 0x%llx (%s)",
+                 (unsigned long long)e->regs.rip, v->note ? v->note : "a fault");
+        conformance_expect(e, &x);
+        engine_step_over(e, how);
+        return;
+    }
     if (v->note)
         engine_warn(e, "thread %d: %s at 0x%llx", e->cur->number, v->note,
                     (unsigned long long)e->regs.rip);
     how->kind = RESUME_SIGNAL;
     how->gdb_signal = linux_signal_to_gdb(cet_outcome_signal(v->outcome));
+}
+
+int engine_step_over(engine *e, resume_action *how)
+{
+    e->cur->stepping = STEP_SINGLE;
+    e->cur->step_pc = e->regs.rip;
+    how->kind = RESUME_STEP;
+    return 0;
 }
 
 bool engine_branch_ended(const resume_action *how)

@@ -20,6 +20,7 @@
 #include "decode/insn.h"
 #include "guest/module_map.h"
 #include "rsp.h"
+#include "engine/conformance.h"
 #include "engine/engine_config.h"
 #include "model/cet_model.h"
 
@@ -103,6 +104,8 @@ typedef struct engine {
     int guest_self_signal;          /* last signal the guest sent with kill/tkill/tgkill:
                                        newer QEMUs die of it without an "X" report */
 
+    conformance_state conf;         /* conformance mode: predictions and the verdict */
+
     run_end end; int exit_code; int exit_signal; char message[512];
     run_stats stats;
     double deadline;                /* monotonic seconds */
@@ -143,6 +146,9 @@ void engine_fault(engine *e, const cet_verdict *v, resume_action *how);
  * --on-violation. */
 void engine_violation(engine *e, const cet_verdict *v, const insn *in,
                       bool has_target, uint64_t target, resume_action *how);
+/* Let the emulator execute the stopped instruction itself: one step (conformance
+ * mode, and instructions the harness does not perform). */
+int engine_step_over(engine *e, resume_action *how);
 /* Under --on-violation=stop or signal, a violation ends the branch right there. */
 bool engine_branch_ended(const resume_action *how);
 int engine_read_u64(engine *e, uint64_t addr, uint64_t *value);

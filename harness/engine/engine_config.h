@@ -13,6 +13,7 @@ typedef struct engine_config {
     violation_mode on_violation;
     double timeout_s;
     int verbose;                    /* 1: a line a stop; 2: also resumes */
+    bool conformance;               /* grade the emulator's own CET (conformance.h) */
     bool no_fusion;                 /* stop at every return (call_fusion.h), for measuring */
     size_t breakpoint_budget;       /* fixed budget (breakpoint_budget.c); 0: adaptive */
 } engine_config;

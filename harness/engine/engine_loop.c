@@ -114,8 +114,20 @@ static int handle_stop(engine *e, const rsp_stop *st, resume_action *how)
         trace_stop(e, st->signal);
     if (st->signal != GDB_SIGTRAP)
         return handle_signal_stop(e, st->signal, how);
-    if (t->stepping != STEP_NONE && finish_step(e, t) != 0)
+    bool stepped = t->stepping != STEP_NONE;
+    if (stepped && finish_step(e, t) != 0)
         return -1;
+    if (stepped && e->conf.on) {
+        bool again, ended;
+        if (conformance_after_step(e, &again, &ended) != 0)
+            return -1;
+        if (ended) {
+            how->kind = RESUME_KILL;    /* the verdict is decided */
+            return 0;
+        }
+        if (again)
+            return engine_step_over(e, how);
+    }
     if (addr_map_get(&e->breakpoints, e->regs.rip, NULL)) {
         if (breakpoint_budget_check(e) != 0)
             return -1;

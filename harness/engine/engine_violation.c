@@ -36,6 +36,11 @@ void engine_violation(engine *e, const cet_verdict *cv, const insn *in,
                       bool has_target, uint64_t target, resume_action *how)
 {
     bool ibt = cv->cp == CP_ENDBRANCH;
+    if (e->conf.on) {
+        conformance_predict_cp(e, cv, in, target); /* the emulator must raise it */
+        (void)has_target;
+        return;
+    }
     if (confirm_registers_are_this_threads(e) != 0) {
         how->kind = RESUME_KILL;    /* e->end is END_ERROR: no violation, an error */
         return;

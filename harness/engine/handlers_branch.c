@@ -45,6 +45,8 @@ static void check_landing(engine *e, const insn *in, uint64_t target, resume_act
  * QEMU's "c ADDR" would run it regardless. */
 static int land(engine *e, uint64_t target, resume_action *how)
 {
+    if (e->conf.on)
+        return engine_step_over(e, how); /* the emulator carries the branch out */
     if (code_cache_known_noexec(&e->code, target)) {
         if (engine_set_reg(e, REG_RIP, target) != 0)
             return -1;
@@ -57,16 +59,32 @@ static int land(engine *e, uint64_t target, resume_action *how)
     return engine_explore(e, target);
 }
 
+/* Conformance mode: the model hears of the call, the emulator makes it. */
+static int observe_call(engine *e, uint64_t ret, bool zero_displacement, resume_action *how)
+{
+    cet_event ev = {.kind = CET_EVENT_CALL, .u.call = {ret, zero_displacement}};
+    cet_verdict v;
+    if (engine_apply(e, &ev, &v) != 0)
+        return -1;
+    if (v.outcome != CET_NOTHING) {
+        engine_fault(e, &v, how);
+        return 0;
+    }
+    return engine_step_over(e, how);
+}
+
 /* Perform a near call: push the return address on the guest stack and go. */
 static int perform_call(engine *e, const insn *in, uint64_t target, resume_action *how)
 {
     uint64_t ret = in->addr + in->len, rsp;
-    if (engine_reg(e, REG_RSP, &rsp) != 0)
-        return -1;
-    rsp -= 8;
     /* A direct call to the next instruction (E8 00000000, with any prefixes) is the
      * "get RIP" idiom: hardware does not push it (CET.md 2.2). */
     bool zero_displacement = in->kind == INSN_CALL_DIRECT && target == ret;
+    if (e->conf.on)
+        return observe_call(e, ret, zero_displacement, how);
+    if (engine_reg(e, REG_RSP, &rsp) != 0)
+        return -1;
+    rsp -= 8;
     bool shstk = cet_model_shstk_enabled(e->model, e->cur->tid);
     bool fused = shstk && !zero_displacement &&
                  !code_cache_known_noexec(&e->code, target) && call_fusion_applies(e, target);
@@ -148,7 +166,7 @@ static int check_return(engine *e, const insn *in, uint64_t actual, resume_actio
         return 0;
     }
     engine_violation(e, &v, in, true, actual, how);
-    if (engine_branch_ended(how))
+    if (engine_branch_ended(how) || e->conf.on)
         return 0;
     cet_event resync = {.kind = CET_EVENT_RESYNC, .u.resync = {actual, false}};
     return engine_apply(e, &resync, &v);
@@ -162,8 +180,10 @@ static int handle_ret(engine *e, const insn *in, resume_action *how)
         return -1;
     if (check_return(e, in, actual, how) != 0)
         return -1;
-    if (engine_branch_ended(how))
+    if (engine_branch_ended(how) || how->kind == RESUME_STEP)
         return 0;
+    if (e->conf.on)
+        return engine_step_over(e, how);
     if (in->kind == INSN_RET && !code_cache_known_noexec(&e->code, actual)) {
         /* Explore first: it may plant a breakpoint on the twin and so retire it. */
         if (engine_explore(e, actual) != 0)
@@ -259,7 +279,7 @@ static int handle_far_ret(engine *e, const insn *in, resume_action *how)
         if (engine_branch_ended(how))
             return 0;
         cet_event resync = {.kind = CET_EVENT_RESYNC, .u.resync = {rip, true}};
-        if (engine_apply(e, &resync, &v) != 0)
+        if (!e->conf.on && engine_apply(e, &resync, &v) != 0)
             return -1;
     }
     if (engine_explore(e, rip) != 0)

@@ -5,6 +5,8 @@
 #include "engine/engine.h"
 #include "qemu/gdb_signals.h"
 
+#include <stdio.h>
+
 enum { EFLAGS_CF = 1 << 0, EFLAGS_PF = 1 << 2, EFLAGS_AF = 1 << 4, EFLAGS_ZF = 1 << 6,
        EFLAGS_SF = 1 << 7, EFLAGS_OF = 1 << 11 };
 
@@ -57,6 +59,29 @@ static int carry_out(engine *e, const insn *in, const cet_verdict *v)
     return 0;
 }
 
+/* Conformance mode: the emulator executes the instruction; what it must leave. */
+static int expect_effect(engine *e, const insn *in, const cet_verdict *v, resume_action *how)
+{
+    effect_expectation x = {.pc = in->addr};
+    snprintf(x.what, sizeof x.what, "%s", in->text);
+    if (v->outcome == CET_FAULT_CP) {
+        engine_violation(e, v, in, true, in->addr, how);
+    } else if (v->outcome != CET_NOTHING && v->outcome != CET_EFFECT) {
+        x.kind = EFFECT_SIGNAL;
+        x.signal = cet_outcome_signal(v->outcome);
+    } else if (v->sets_dest || in->kind == INSN_RDSSP) {
+        /* RDSSP with the shadow stack off leaves its register as it was. */
+        x.kind = EFFECT_REGISTER;
+        x.reg = in->reg;
+        x.value = v->sets_dest ? v->dest_value : guest_reg(&e->regs, in->reg);
+    } else if (v->sets_carry) {
+        x.kind = EFFECT_CARRY;
+        x.carry = v->carry;
+    }
+    conformance_expect(e, &x);
+    return engine_step_over(e, how);
+}
+
 int handle_cet_insn(engine *e, const insn *in, resume_action *how)
 {
     cet_event ev;
@@ -67,6 +92,8 @@ int handle_cet_insn(engine *e, const insn *in, resume_action *how)
     describe(e, in, &ev);
     if (engine_apply(e, &ev, &v) != 0)
         return -1;
+    if (e->conf.on)
+        return expect_effect(e, in, &v, how);
     switch (v.outcome) {
     case CET_NOTHING:
         return skip(e, in, how);

@@ -55,9 +55,18 @@ int handle_signal_stop(engine *e, int gdb_signal, resume_action *how)
     guest_thread *t = e->cur;
     int sig = gdb_signal_to_linux(gdb_signal);
     e->stats.signals++;
+    if (e->conf.on) {
+        bool ended;
+        if (conformance_on_signal(e, sig, &ended) != 0)
+            return -1;
+        if (ended) {
+            how->kind = RESUME_KILL;
+            return 0;
+        }
+    }
     if (settle_step(e, t) != 0)
         return -1;
-    if (e->twin_ret && e->regs.rip == e->twin_ret && finish_twin_ret(e) != 0)
+    if (!e->conf.on && e->twin_ret && e->regs.rip == e->twin_ret && finish_twin_ret(e) != 0)
         return -1;
     if (enter_fused_call(e) != 0)
         return -1;

@@ -30,7 +30,7 @@ bool syscall_is_followed(uint64_t nr)
     return false;
 }
 enum { PROT_WRITE_BIT = 2, PROT_EXEC_BIT = 4, MAP_ANONYMOUS_BIT = 0x20 };
-enum { E_FAULT = 14 };
+enum { E_FAULT = 14, ARCH_SHSTK_ENABLE_CODE = 0x5001, ARCH_SHSTK_SHSTK_BIT = 1 };
 /* Offset of the saved rip in the rt_sigframe at rsp when the restorer runs:
  * ucontext's flags, link and stack (40 bytes), then sigcontext r8..rcx, rsp, rip. */
 enum { SIGFRAME_RIP_OFFSET = 40 + 16 * 8 };
@@ -130,6 +130,32 @@ static int leave_syscall(engine *e, const insn *in, uint64_t nr, resume_action *
     return engine_run_to(e, true, next, true, how);
 }
 
+/* Conformance mode: the system call goes to the emulator; its result must be the
+ * kernel's.  Run to the next instruction so that rax is read before anything uses it. */
+static int expect_cet_syscall(engine *e, const insn *in, const cet_event *ev, resume_action *how)
+{
+    const uint64_t *a = ev->u.syscall.args;
+    bool was_on = cet_model_shstk_enabled(e->model, e->cur->tid);
+    cet_event call = *ev;
+    cet_verdict v;
+    if (engine_apply(e, &call, &v) != 0)
+        return -1;
+    effect_expectation x = {.kind = EFFECT_RESULT, .pc = in->addr, .reg = REG_RAX,
+                            .value = (uint64_t)v.result,
+                            .any_address = ev->u.syscall.nr == SYS_MAP_SHADOW_STACK};
+    snprintf(x.what, sizeof x.what, "%s(0x%llx, 0x%llx%s)",
+             ev->u.syscall.nr == SYS_MAP_SHADOW_STACK ? "map_shadow_stack" : "arch_prctl",
+             (unsigned long long)a[0], (unsigned long long)a[1],
+             ev->u.syscall.nr == SYS_MAP_SHADOW_STACK ? ", ..." : "");
+    /* The model has the shadow stack on from the first instruction: the program's own
+     * enable of it asks nothing the emulator could get wrong. */
+    bool redundant_enable = ev->u.syscall.nr == SYS_ARCH_PRCTL && a[0] == ARCH_SHSTK_ENABLE_CODE &&
+                            a[1] == ARCH_SHSTK_SHSTK_BIT && was_on;
+    if (!redundant_enable)
+        conformance_expect(e, &x);
+    return engine_run_to(e, true, in->addr + in->len, true, how);
+}
+
 int handle_syscall(engine *e, const insn *in, resume_action *how)
 {
     guest_thread *t = e->cur;
@@ -144,6 +170,8 @@ int handle_syscall(engine *e, const insn *in, resume_action *how)
     if (cet_model_answers_syscall(nr, args[0])) {
         cet_event ev = {.kind = CET_EVENT_SYSCALL, .u.syscall.nr = nr};
         memcpy(ev.u.syscall.args, args, sizeof args);
+        if (e->conf.on)
+            return expect_cet_syscall(e, in, &ev, how);
         return emulate_cet_syscall(e, in, &ev, how);
     }
     if (nr == SYS_KILL || nr == SYS_TKILL)
@@ -157,7 +185,11 @@ int handle_syscall(engine *e, const insn *in, resume_action *how)
         cet_verdict v;
         if (engine_apply(e, &ev, &v) != 0)
             return -1;
-        if (v.outcome != CET_NOTHING) {
+        if (v.outcome != CET_NOTHING && e->conf.on) {
+            effect_expectation x = {.kind = EFFECT_SIGNAL, .pc = in->addr, .signal = 11};
+            snprintf(x.what, sizeof x.what, "rt_sigreturn without a signal token at SSP");
+            conformance_expect(e, &x);
+        } else if (v.outcome != CET_NOTHING) {
             how->kind = RESUME_SIGNAL; /* the kernel's badframe: SIGSEGV */
             how->gdb_signal = 11;
             return 0;
