@@ -88,6 +88,7 @@ $(B)/progs/elf32: tests/integration/progs/elf32.asm | deps
 progs: $(PROGS)
 
 include corpus.mk
+include tests/emulator/plugin.mk
 
 # --- tests -----------------------------------------------------------------
 $(B)/asan/unit-tests: $(UNIT_SRC:%.c=$(B)/asan/obj/%.o) $(SAN_LIB)

@@ -33,9 +33,31 @@ static long counts_field(json_object *counts, const char *key)
     return json_object_object_get_ex(counts, key, &v) ? (long)json_object_get_int64(v) : 0;
 }
 
+/* "conformance: N of M cases conform", M counting the cases that ran. */
+static void print_conformance_line(json_object *suite)
+{
+    json_object *mode, *cases;
+    if (!json_object_object_get_ex(suite, "mode", &mode) ||
+        strcmp(json_object_get_string(mode), "conformance") != 0 ||
+        !json_object_object_get_ex(suite, "cases", &cases))
+        return;
+    long conform = 0, graded = 0;
+    for (size_t i = 0; i < json_object_array_length(cases); i++) {
+        json_object *c = json_object_array_get_idx(cases, i), *conf, *verdict;
+        if (!json_object_object_get_ex(c, "conformance", &conf) || !conf)
+            continue;
+        graded++;
+        if (json_object_object_get_ex(conf, "verdict", &verdict) &&
+            strcmp(json_object_get_string(verdict), "conforms") == 0)
+            conform++;
+    }
+    printf("conformance: %ld of %ld cases conform\n", conform, graded);
+}
+
 int suite_print_closing_line(json_object *suite)
 {
     json_object *counts = NULL;
+    print_conformance_line(suite);
     json_object_object_get_ex(suite, "counts", &counts);
     long passed = counts_field(counts, "passed");
     long failed = counts_field(counts, "failed") + counts_field(counts, "errors");

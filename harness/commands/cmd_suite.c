@@ -32,7 +32,7 @@ static void on_finished(void *ctx, size_t job, const runner_result *r)
     c->running = false;
     c->time_s = r->time_s;
     c->output = strndup(r->output, r->output_len);
-    suite_settle(c, r, suite_watchdog_s(s, c));
+    suite_settle(c, r, suite_watchdog_s(s, c), s->o->conformance);
     s->done++;
     suite_print_case(s, c);
 }

@@ -85,8 +85,32 @@ static void judge_unusable(case_state *c, int code, const char *tail)
                       c->run ? "" : " and wrote no JSON", *tail ? ": " : "", tail);
 }
 
+/* Conformance mode: the run's own verdict on the emulator decides. */
+static void judge_conformance(case_state *c)
+{
+    json_object *conf = NULL, *field;
+    if (!json_object_object_get_ex(c->run, "conformance", &conf)) {
+        suite_set_outcome(c, CASE_ERROR, "the run wrote no conformance verdict");
+        return;
+    }
+    const char *verdict = json_object_object_get_ex(conf, "verdict", &field)
+                              ? json_object_get_string(field) : "?";
+    const char *pc = json_object_object_get_ex(conf, "pc", &field) && field
+                         ? json_object_get_string(field) : "";
+    const char *sym = json_object_object_get_ex(conf, "pc_symbol", &field) && field
+                          ? json_object_get_string(field) : "";
+    const char *detail = json_object_object_get_ex(conf, "detail", &field) && field
+                             ? json_object_get_string(field) : "";
+    snprintf(c->observed, sizeof c->observed, "%s", verdict);
+    if (strcmp(verdict, "conforms") == 0)
+        suite_set_outcome(c, CASE_PASS, "conforms");
+    else
+        suite_set_outcome(c, CASE_FAIL, "%s%s%s%s%s%s: %s", verdict, *pc ? " at " : "", pc,
+                          *sym ? " <" : "", sym, *sym ? ">" : "", detail);
+}
+
 /* The child's own ending comes first: a harness that died cannot be judged. */
-void suite_settle(case_state *c, const runner_result *r, double watchdog_s)
+void suite_settle(case_state *c, const runner_result *r, double watchdog_s, bool conformance)
 {
     char tail[256], signame[32];
     last_line(r->output, tail, sizeof tail);
@@ -108,6 +132,8 @@ void suite_settle(case_state *c, const runner_result *r, double watchdog_s)
         suite_set_outcome(c, CASE_ERROR, "timed out after %gs", watchdog_s - WATCHDOG_GRACE_S);
     else if (code == 125 || code == 127 || !c->run)
         judge_unusable(c, code, tail);
+    else if (conformance)
+        judge_conformance(c);
     else
         judge_run(c);
 }

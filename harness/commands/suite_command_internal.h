@@ -63,7 +63,8 @@ void suite_free_argv(char **argv);
 double suite_watchdog_s(const suite_ctx *s, const case_state *c);
 
 /* suite_case_judge.c: after it ran. */
-void suite_settle(case_state *c, const runner_result *r, double watchdog_s);
+/* conformance: the case passes when the emulator conforms (its own expectation aside). */
+void suite_settle(case_state *c, const runner_result *r, double watchdog_s, bool conformance);
 
 /* suite_console.c */
 void suite_clear_progress(const suite_ctx *s);

@@ -18,6 +18,17 @@ static json_object *string_array(char **items, size_t n)
     return a;
 }
 
+/* The case's conformance verdict in brief (the run's report has the rest). */
+static json_object *conformance_summary(json_object *conf)
+{
+    static const char *const keys[] = {"verdict", "pc", "pc_symbol", "detail"};
+    json_object *o = json_object_new_object(), *v;
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+        json_object_object_add(o, keys[i], json_object_object_get_ex(conf, keys[i], &v)
+                                               ? json_object_get(v) : NULL);
+    return o;
+}
+
 static json_object *case_json(const case_state *c)
 {
     json_object *o = json_object_new_object();
@@ -34,6 +45,9 @@ static json_object *case_json(const case_state *c)
     json_object_object_add(o, "observed", json_object_new_string(c->observed));
     json_object_object_add(o, "time_s", rep_new_seconds(c->time_s));
     json_object_object_add(o, "output", json_object_new_string(c->output ? c->output : ""));
+    json_object *conf = NULL;
+    if (c->run && json_object_object_get_ex(c->run, "conformance", &conf))
+        json_object_object_add(o, "conformance", conformance_summary(conf));
     json_object_object_add(o, "run", c->run ? json_object_get(c->run) : NULL);
     return o;
 }
@@ -63,6 +77,8 @@ json_object *suite_build_json(const suite_ctx *s, const char *started, double wa
                            *s->qemu.version ? json_object_new_string(s->qemu.version) : NULL);
     json_object_object_add(o, "qemu", q);
     json_object_object_add(o, "started", json_object_new_string(started));
+    json_object_object_add(o, "mode", json_object_new_string(s->o->conformance ? "conformance"
+                                                                               : "reference"));
     json_object_object_add(o, "wall_s", rep_new_seconds(wall_s));
     json_object_object_add(shard, "index", json_object_new_int((int)s->o->shard_index));
     json_object_object_add(shard, "count", json_object_new_int((int)s->o->shard_count));

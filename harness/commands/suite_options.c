@@ -18,6 +18,7 @@ void suite_options_usage(FILE *out)
     fputs("usage: cetharness suite [--qemu PATH] [-j N] [--shard I/N] [--filter GLOB]\n"
           "                        [--build-dir DIR] [--timeout S] [--junit FILE]\n"
           "                        [--html FILE] [--json FILE] [--run-option ARG]\n"
+          "                        [--conformance]\n"
           "                        [CASE_OR_DIR...]\n"
           "Runs the corpus cases (default: asm/cases and cases) against their headers.\n"
           "  --qemu PATH        qemu-x86_64 to use (default: $QEMU, else PATH)\n"
@@ -28,6 +29,9 @@ void suite_options_usage(FILE *out)
           "  --timeout S        timeout of cases that state none (default 20)\n"
           "  --run-option ARG   pass ARG to every case's run (repeatable), e.g.\n"
           "                     --run-option=--no-fusion\n"
+          "  --conformance      grade the emulator (--qemu, its options through\n"
+          "                     --run-option=--qemu-arg=...): a case passes when the\n"
+          "                     emulator does what CET hardware under Linux does\n"
           "  --junit/--html/--json FILE   reports, written whatever the outcome\n"
           "Exit status: 0 when every case passed or was skipped, 1 otherwise, 2 on errors.\n",
           out);
@@ -71,6 +75,7 @@ static int apply_option(suite_options *o, int c, const char *arg)
             return suite_error("%s", err);
         return 0;
     case 'f': o->filter = arg; return 0;
+    case 'C': o->conformance = true; return 0;
     case 'b': o->build_dir = arg; return 0;
     case 't':
         if (parse_positive(arg, 86400, &o->timeout_s))
@@ -97,6 +102,7 @@ int suite_options_parse(int argc, char **argv, suite_options *o)
         {"json", required_argument, NULL, 'J'},     {"junit", required_argument, NULL, 'U'},
         {"html", required_argument, NULL, 'H'},     {"help", no_argument, NULL, 'h'},
         {"run-option", required_argument, NULL, 'R'},
+        {"conformance", no_argument, NULL, 'C'},
         {NULL, 0, NULL, 0},
     };
     optind = 0;

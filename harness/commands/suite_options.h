@@ -2,6 +2,7 @@
 #ifndef HARNESS_SUITE_OPTIONS_H
 #define HARNESS_SUITE_OPTIONS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -17,6 +18,7 @@ typedef struct suite_options {
     const char *json, *junit, *html;
     const char *run_options[SUITE_MAX_RUN_OPTIONS];  /* --run-option, before each case's own */
     size_t nrun_options;
+    bool conformance;            /* --conformance: grade the emulator, not the expectations */
     char **roots;
     size_t nroots;
 } suite_options;

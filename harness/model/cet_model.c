@@ -55,6 +55,8 @@ cet_model *cet_model_new(const cet_model_config *config)
     if (!m->config.thread_stack_size)
         m->config.thread_stack_size = DEFAULT_THREAD_STACK;
     shadow_memory_init(&m->shadow);
+    if (!m->config.shstk && !m->config.shstk_follows_program)
+        m->features_locked = 1;   /* ARCH_SHSTK_SHSTK */
     return m;
 }
 

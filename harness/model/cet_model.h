@@ -30,6 +30,9 @@ typedef struct cet_model cet_model;
 typedef struct cet_model_config {
     bool ibt;                    /* ENDBR_EN | NO_TRACK_EN for every thread */
     bool shstk;                  /* SH_STK_EN for every thread from its first instruction */
+    bool shstk_follows_program;  /* with shstk off: may the program's arch_prctl turn it on?
+                                    false (the harness's --shstk=off): it stays off, ENABLE
+                                    fails with EPERM as for a feature locked off */
     uint64_t thread_stack_size;  /* shadow stack made for each thread; 0: 8 MiB */
 } cet_model_config;
 

@@ -8,15 +8,22 @@
 
 enum { TID = 100 };
 
-static inline cet_model *new_model(bool ibt, bool shstk)
+static inline cet_model *new_model_config(cet_model_config c)
 {
-    cet_model_config c = {.ibt = ibt, .shstk = shstk, .thread_stack_size = 1 << 16};
     cet_model *m = cet_model_new(&c);
     cr_assert_not_null(m);
     cet_event start = {.kind = CET_EVENT_THREAD_START, .tid = TID};
     cet_verdict v;
     cr_assert_eq(cet_model_apply(m, &start, &v), 0);
     return m;
+}
+
+/* Shadow stack on or off from the first instruction, as the program may change it. */
+static inline cet_model *new_model(bool ibt, bool shstk)
+{
+    return new_model_config((cet_model_config){.ibt = ibt, .shstk = shstk,
+                                               .shstk_follows_program = true,
+                                               .thread_stack_size = 1 << 16});
 }
 
 static inline cet_verdict apply(cet_model *m, cet_event ev)

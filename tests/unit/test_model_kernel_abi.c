@@ -55,6 +55,16 @@ Test(model_kernel_abi, enable_gives_an_empty_stack_and_disable_stops_the_checks)
     cet_model_free(m);
 }
 
+Test(model_kernel_abi, a_shadow_stack_switched_off_by_the_harness_stays_off)
+{
+    cet_model *m = new_model_config((cet_model_config){.shstk = false});
+    cr_assert_eq(prctl(m, ARCH_SHSTK_ENABLE, SHSTK), -E_PERM);
+    cr_assert_eq(prctl(m, ARCH_SHSTK_ENABLE, WRSS), -E_PERM, "WRSS needs the shadow stack");
+    cr_assert_eq(status(m), 0);
+    cr_assert_eq(apply(m, ev_ret(0x401005)).outcome, CET_NOTHING);
+    cet_model_free(m);
+}
+
 Test(model_kernel_abi, locked_features_cannot_change)
 {
     cet_model *m = new_model(false, true);
