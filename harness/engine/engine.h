@@ -100,6 +100,12 @@ typedef struct engine {
     char **warnings; size_t nwarnings;
     bool crashed; int crash_signal; uint64_t crash_pc;
     int pending_signal_pc_valid; int injected_signal;   /* a SIGSEGV we delivered for a violation */
+    struct {                        /* --on-violation=signal: make the SIGSEGV read as Linux's */
+        bool pending;               /* patch the frame when the handler's entry is reached */
+        bool temporary;             /* the breakpoint at handler is ours for this */
+        uint64_t handler;
+        int cp_code;
+    } cp_signal;
     int last_signal; uint64_t last_signal_pc;
     int guest_self_signal;          /* last signal the guest sent with kill/tkill/tgkill:
                                        newer QEMUs die of it without an "X" report */
@@ -174,5 +180,9 @@ int handle_syscall_done(engine *e, guest_thread *t);
  * (or, with has_to false, never: exit and execve). */
 int engine_run_to(engine *e, bool has_to, uint64_t to, bool in_syscall, resume_action *how);
 int handle_signal_stop(engine *e, int gdb_signal, resume_action *how);
+/* --on-violation=signal: deliver SIGSEGV for the #CP v as Linux does (cp_signal.c). */
+int engine_signal_cp(engine *e, const cet_verdict *v, resume_action *how);
+/* At a SIGTRAP stop: is this the handler entry whose frame must be patched?  Patches it. */
+int engine_patch_cp_frame(engine *e);
 
 #endif

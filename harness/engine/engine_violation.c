@@ -75,9 +75,8 @@ void engine_violation(engine *e, const cet_verdict *cv, const insn *in,
     if (e->opt->on_violation == ON_VIOLATION_STOP) {
         how->kind = RESUME_KILL;
     } else if (e->opt->on_violation == ON_VIOLATION_SIGNAL) {
-        how->kind = RESUME_SIGNAL;
-        how->gdb_signal = linux_signal_to_gdb(11);
-        e->injected_signal = 11;
+        if (engine_signal_cp(e, cv, how) != 0)
+            how->kind = RESUME_KILL;    /* e->end is END_ERROR */
     }
     /* ON_VIOLATION_CONTINUE: the handler's own resume stands. */
 }

@@ -26,6 +26,8 @@ typedef struct case_violation_expect {
     char *at;       /* label of the faulting instruction */
     char *reason;   /* NULL when not stated */
     char *target;   /* label, NULL when not stated */
+    bool has_exit;  /* exit=N: then the guest exits with N (--on-violation=signal|continue) */
+    int exit_code;
 } case_violation_expect;
 
 typedef struct case_manifest {

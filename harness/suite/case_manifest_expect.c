@@ -70,12 +70,19 @@ static int expect_clean(case_manifest *m, words *w, char *p, size_t cap)
 static int set_violation_field(case_violation_expect *v, const char *key, const char *value,
                                char *p, size_t cap)
 {
+    if (strcmp(key, "exit") == 0) {
+        if (v->has_exit)
+            return manifest_problem(p, cap, "exit= given twice");
+        v->has_exit = true;
+        return parse_exit_code(value, &v->exit_code)
+                   ? manifest_problem(p, cap, "bad exit code '%s' (0..255)", value) : 0;
+    }
     char **slot = strcmp(key, "at") == 0       ? &v->at
                   : strcmp(key, "reason") == 0 ? &v->reason
                   : strcmp(key, "target") == 0 ? &v->target
                                                : NULL;
     if (!slot)
-        return manifest_problem(p, cap, "unknown violation field '%s' (at, reason, target)", key);
+        return manifest_problem(p, cap, "unknown violation field '%s' (at, reason, target, exit)", key);
     if (*slot)
         return manifest_problem(p, cap, "%s= given twice", key);
     if (slot == &v->reason &&

@@ -279,6 +279,19 @@ static bool match_violation(judge_ctx *c, const case_violation_expect *e, json_o
     return true;
 }
 
+/* exit=N on the last violation line: the guest went on (its SIGSEGV handler, or
+ * --on-violation=continue) and exited with N. */
+static void check_exit_after(judge_ctx *c, const case_violation_expect *e, char *detail, size_t cap)
+{
+    if (!e->has_exit)
+        return;
+    json_object *exit_obj = member(c->run, "exit"), *code = member(exit_obj, "code");
+    const char *status = member_str(exit_obj, "status");
+    if (!status || strcmp(status, "exited") != 0 || !code || json_object_get_int(code) != e->exit_code)
+        snprintf(detail, cap, "after the violation the guest should exit with %d, but it %s %d",
+                 e->exit_code, status ? status : "ended", code ? json_object_get_int(code) : -1);
+}
+
 static void judge_violations(judge_ctx *c)
 {
     char detail[256] = "";
@@ -290,6 +303,8 @@ static void judge_violations(judge_ctx *c)
     if (!*detail && have != want)
         snprintf(detail, sizeof detail, "%zu violation%s expected, %zu observed", want,
                  want == 1 ? "" : "s", have);
+    if (!*detail && want > 0)
+        check_exit_after(c, &c->m->violations[want - 1], detail, sizeof detail);
     conclude(c, *detail ? VERDICT_FAIL : VERDICT_PASS, detail);
 }
 
