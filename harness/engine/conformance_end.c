@@ -21,12 +21,16 @@ static bool mentions_cp(const char *text)
 static bool address_in(const char *text, uint64_t *addr)
 {
     const char *line = NULL, *p = text;
+    bool line_mentions_cp = false;
     for (const char *nl; (nl = strchr(p, '\n')) || *p; p = nl ? nl + 1 : p + strlen(p)) {
         size_t n = nl ? (size_t)(nl - p) : strlen(p);
         char one[512];
         snprintf(one, sizeof one, "%.*s", (int)(n < sizeof one ? n : sizeof one - 1), p);
-        if (mentions_cp(one) || !line)
+        bool cp = mentions_cp(one);
+        if (cp || !line_mentions_cp) {
             line = p;
+            line_mentions_cp = cp;
+        }
         if (!nl)
             break;
     }
