@@ -100,8 +100,9 @@ $(B)/asan/integration-tests: $(INTEG_SRC:%.c=$(B)/asan/obj/%.o) $(SAN_LIB)
 # its own private socket, so they can run in parallel.
 unit: $(B)/asan/unit-tests
 	ASAN_OPTIONS=detect_leaks=1 $(B)/asan/unit-tests --jobs=$(JOBS)
-integration: $(B)/asan/integration-tests $(B)/asan/cetharness $(PROGS) $(B)/progs/elf32 corpus
-	CETHARNESS=$(B)/asan/cetharness PROGS=$(B)/progs CORPUS=$(B)/corpus QEMU=$(QEMU) \
+integration: $(B)/asan/integration-tests $(B)/asan/cetharness $(PROGS) $(B)/progs/elf32 corpus \
+             $(CET_PLUGIN)
+	CETHARNESS=$(B)/asan/cetharness PROGS=$(B)/progs CORPUS=$(B)/corpus QEMU=$(QEMU) PLUGIN=$(CET_PLUGIN) \
 	  $(B)/asan/integration-tests --jobs=$(JOBS)
 
 check: deps
