@@ -2,6 +2,7 @@
 #   make            build/cetharness (optimised)
 #   make check      unit + integration tests and the whole corpus, under ASan/UBSan
 #   make suite      the conformance corpus against $(QEMU), reports in build/reports/
+#   make conformance   grade $(QEMU) (with QEMU_ARGS, e.g. a plugin) as a CET emulator
 #   make bench      benchmark: events per second and cost per event against a bare stop
 # QEMU=/path/to/qemu-x86_64 selects the emulator (default: qemu-x86_64 from PATH).
 
@@ -35,7 +36,7 @@ INTEG_SRC := $(wildcard tests/integration/*.c)
 REL_LIB := $(B)/libcetharness.a
 SAN_LIB := $(B)/asan/libcetharness.a
 
-.PHONY: all deps check suite bench fuzz clean unit integration corpus progs check-corpus
+.PHONY: all deps check suite conformance bench fuzz clean unit integration corpus progs check-corpus
 all: $(B)/cetharness
 
 deps:
@@ -128,6 +129,15 @@ suite: $(B)/cetharness corpus
 	$(B)/cetharness suite --qemu "$(QEMU)" -j $(JOBS) --build-dir $(B) \
 	  --junit $(B)/reports/junit.xml --html $(B)/reports/report.html \
 	  --json $(B)/reports/report.json
+
+# The emulator's own options (a plugin, -cpu) in QEMU_ARGS, split at spaces.
+QEMU_ARGS ?=
+conformance: $(B)/cetharness corpus
+	@mkdir -p $(B)/reports
+	$(B)/cetharness suite --conformance --qemu "$(QEMU)" -j $(JOBS) --build-dir $(B) \
+	  $(foreach a,$(QEMU_ARGS),--run-option=--qemu-arg=$(a)) \
+	  --junit $(B)/reports/conformance.xml --html $(B)/reports/conformance.html \
+	  --json $(B)/reports/conformance.json
 
 $(B)/bench/%-guest: bench/%-guest.asm | deps
 	@mkdir -p $(B)/bench

@@ -1,5 +1,5 @@
 /* cetharness report: merges the JSON reports of suite shards and writes the
- * merged JSON, JUnit and HTML. */
+ * merged JSON, JUnit and HTML; or compares two suite reports case by case. */
 #include "commands/commands.h"
 
 #include <getopt.h>
@@ -8,10 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report_fields.h"
 #include "reports.h"
 
 typedef struct report_options {
-    bool merge;
+    bool merge, compare;
     const char *json, *junit, *html;
     char **inputs;
     size_t ninputs;
@@ -22,8 +23,15 @@ static void report_usage(FILE *out)
     fputs("usage: cetharness report --merge A.json B.json ... [--junit FILE] [--html FILE]\n"
           "                         [--json FILE]\n"
           "       cetharness report REPORT.json [--junit FILE] [--html FILE]\n"
+          "       cetharness report --compare OLD.json NEW.json [--html FILE]\n"
           "Merges the --json reports of suite shards (or re-renders one) and prints\n"
-          "the totals.  Exit status: 0 when no case failed, 1 otherwise, 2 on errors.\n",
+          "the totals.  Exit status: 0 when no case failed, 1 otherwise, 2 on errors.\n"
+          "--compare lists the cases whose conformance verdict (the case status when\n"
+          "a report is a reference-mode one) differs, one 'CASE: OLD -> NEW' line each,\n"
+          "then 'N cases changed: F now conform, B no longer conform, O other changes';\n"
+          "--html writes the same as a page.  Exit status: 0 when no case regressed,\n"
+          "1 when one that conformed (passed) in OLD does not in NEW or a new case does\n"
+          "not, 2 on errors.\n",
           out);
 }
 
@@ -33,25 +41,15 @@ static long counts_field(json_object *counts, const char *key)
     return json_object_object_get_ex(counts, key, &v) ? (long)json_object_get_int64(v) : 0;
 }
 
-/* "conformance: N of M cases conform", M counting the cases that ran. */
+/* "conformance: N of M cases conform", M counting the cases with a verdict. */
 static void print_conformance_line(json_object *suite)
 {
-    json_object *mode, *cases;
-    if (!json_object_object_get_ex(suite, "mode", &mode) ||
-        strcmp(json_object_get_string(mode), "conformance") != 0 ||
-        !json_object_object_get_ex(suite, "cases", &cases))
+    json_object *cases = rep_field_array(suite, "cases");
+    if (!cases || !rep_suite_conformance(suite))
         return;
-    long conform = 0, graded = 0;
-    for (size_t i = 0; i < json_object_array_length(cases); i++) {
-        json_object *c = json_object_array_get_idx(cases, i), *conf, *verdict;
-        if (!json_object_object_get_ex(c, "conformance", &conf) || !conf)
-            continue;
-        graded++;
-        if (json_object_object_get_ex(conf, "verdict", &verdict) &&
-            strcmp(json_object_get_string(verdict), "conforms") == 0)
-            conform++;
-    }
-    printf("conformance: %ld of %ld cases conform\n", conform, graded);
+    struct rep_conformance_counts k;
+    rep_conformance_counts_of(cases, NULL, &k);
+    printf("conformance: %ld of %ld cases conform\n", k.conform, k.graded);
 }
 
 int suite_print_closing_line(json_object *suite)
@@ -91,7 +89,8 @@ int suite_write_reports(json_object *suite, const char *json_path, const char *j
 static int parse_report_options(int argc, char **argv, report_options *o)
 {
     static const struct option longopts[] = {
-        {"merge", no_argument, NULL, 'm'},  {"json", required_argument, NULL, 'J'},
+        {"merge", no_argument, NULL, 'm'},  {"compare", no_argument, NULL, 'c'},
+        {"json", required_argument, NULL, 'J'},
         {"junit", required_argument, NULL, 'U'}, {"html", required_argument, NULL, 'H'},
         {"help", no_argument, NULL, 'h'},   {NULL, 0, NULL, 0},
     };
@@ -107,6 +106,7 @@ static int parse_report_options(int argc, char **argv, report_options *o)
         }
         switch (c) {
         case 'm': o->merge = true; break;
+        case 'c': o->compare = true; break;
         case 'J': o->json = optarg; break;
         case 'U': o->junit = optarg; break;
         case 'H': o->html = optarg; break;
@@ -128,7 +128,12 @@ static int check_report_options(const report_options *o)
         fprintf(stderr, "cetharness report: no input reports\n");
         return -1;
     }
-    if (o->ninputs > 1 && !o->merge) {
+    if (o->compare && (o->ninputs != 2 || o->merge || o->json || o->junit)) {
+        fprintf(stderr, "cetharness report: --compare takes two reports, OLD and NEW, "
+                        "and no --merge, --json or --junit\n");
+        return -1;
+    }
+    if (o->ninputs > 1 && !o->merge && !o->compare) {
         fprintf(stderr, "cetharness report: several inputs need --merge\n");
         return -1;
     }
@@ -141,8 +146,10 @@ static int load_inputs(const report_options *o, json_object **suites)
     for (size_t i = 0; i < o->ninputs; i++) {
         suites[i] = json_object_from_file(o->inputs[i]);
         if (!suites[i] || !json_object_is_type(suites[i], json_type_object)) {
-            fprintf(stderr, "cetharness report: %s: %s\n", o->inputs[i],
-                    suites[i] ? "not a suite report" : json_util_get_last_err());
+            const char *why = suites[i] ? "not a suite report" : json_util_get_last_err();
+            why = why ? why : "unreadable";
+            fprintf(stderr, "cetharness report: %s: %.*s\n", o->inputs[i],
+                    (int)strcspn(why, "\n"), why);
             for (size_t k = 0; k <= i; k++)
                 json_object_put(suites[k]);
             return -1;
@@ -166,6 +173,36 @@ static int render(const report_options *o, json_object **suites)
     return status ? status : verdict;
 }
 
+static int compare(const report_options *o, json_object **suites)
+{
+    char err[512] = "";
+    for (size_t i = 0; i < 2; i++) {
+        if (report_check_suite(suites[i], err, sizeof err) != 0) {
+            fprintf(stderr, "cetharness report: %s: %s\n", o->inputs[i], err);
+            return 2;
+        }
+    }
+    struct report_comparison cmp;
+    if (report_compare(suites[0], suites[1], &cmp, err, sizeof err) != 0) {
+        fprintf(stderr, "cetharness report: %s\n", err);
+        return 2;
+    }
+    if (cmp.old_conformance != cmp.new_conformance)
+        fprintf(stderr, "cetharness report: %s is a reference-mode report: comparing case "
+                        "status (pass, fail, error, skip)\n",
+                o->inputs[cmp.old_conformance ? 1 : 0]);
+    report_comparison_print(stdout, &cmp);
+    fflush(stdout);
+    int status = cmp.regressed > 0 ? 1 : 0;
+    if (o->html && report_comparison_html_write(&cmp, o->inputs[0], o->inputs[1], o->html, err,
+                                                sizeof err) != 0) {
+        fprintf(stderr, "cetharness report: %s\n", err);
+        status = 2;
+    }
+    report_comparison_free(&cmp);
+    return status;
+}
+
 int cmd_report(int argc, char **argv)
 {
     report_options o = {0};
@@ -185,7 +222,7 @@ int cmd_report(int argc, char **argv)
     if (!suites)
         fprintf(stderr, "cetharness report: out of memory\n");
     else if (load_inputs(&o, suites) == 0) {
-        status = render(&o, suites);
+        status = o.compare ? compare(&o, suites) : render(&o, suites);
         for (size_t i = 0; i < o.ninputs; i++)
             json_object_put(suites[i]);
     }

@@ -153,6 +153,8 @@ static int run_suite(suite_ctx *s)
     json_object *suite = suite_build_json(s, started, mono_s() - t0);
     const suite_options *o = s->o;
     int written = suite_write_reports(suite, o->json, o->junit, o->html, "cetharness suite");
+    if (o->conformance)
+        suite_print_conformance_summary(s);
     int verdict = suite_print_closing_line(suite);
     json_object_put(suite);
     return written ? written : verdict;

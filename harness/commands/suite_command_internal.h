@@ -70,6 +70,7 @@ void suite_settle(case_state *c, const runner_result *r, double watchdog_s, bool
 void suite_clear_progress(const suite_ctx *s);
 void suite_draw_progress(const suite_ctx *s);
 void suite_print_case(suite_ctx *s, const case_state *c);
+void suite_print_conformance_summary(const suite_ctx *s);
 
 /* suite_json.c: the suite object of docs/formats.md. */
 json_object *suite_build_json(const suite_ctx *s, const char *started, double wall_s);
