@@ -41,7 +41,11 @@ typedef struct cp_prediction {
     int steps_left;              /* instructions the emulator is given to react */
 } cp_prediction;
 
-typedef enum effect_kind { EFFECT_NONE, EFFECT_REGISTER, EFFECT_CARRY, EFFECT_RESULT, EFFECT_SIGNAL } effect_kind;
+/* EFFECT_EXECUTES: the instruction runs without a fault, its effect invisible here
+ * (INCSSP, SAVEPREVSSP, WRSS move or write the shadow stack). */
+typedef enum effect_kind {
+    EFFECT_NONE, EFFECT_EXECUTES, EFFECT_REGISTER, EFFECT_CARRY, EFFECT_RESULT, EFFECT_SIGNAL
+} effect_kind;
 
 /* What the instruction being stepped over must leave behind. */
 typedef struct effect_expectation {

@@ -62,9 +62,10 @@ static int carry_out(engine *e, const insn *in, const cet_verdict *v)
 /* Conformance mode: the emulator executes the instruction; what it must leave. */
 static int expect_effect(engine *e, const insn *in, const cet_verdict *v, resume_action *how)
 {
-    effect_expectation x = {.pc = in->addr};
+    effect_expectation x = {.kind = EFFECT_EXECUTES, .pc = in->addr};
     snprintf(x.what, sizeof x.what, "%s", in->text);
     if (v->outcome == CET_FAULT_CP) {
+        x.kind = EFFECT_NONE;   /* the prediction says what must happen */
         engine_violation(e, v, in, true, in->addr, how);
     } else if (v->outcome != CET_NOTHING && v->outcome != CET_EFFECT) {
         x.kind = EFFECT_SIGNAL;
