@@ -97,6 +97,15 @@ model_thread *model_thread_of(cet_model *m, const cet_event *ev, cet_verdict *v)
     return t;
 }
 
+int model_enabled_stack(cet_model *m, const cet_event *ev, cet_verdict *v, shadow_stack **ss)
+{
+    model_thread *t = model_thread_of(m, ev, v);
+    if (!t)
+        return -1;
+    *ss = t->ss.enabled ? &t->ss : NULL;
+    return 0;
+}
+
 /* A new thread gets a new, empty shadow stack (CET.md 3.4). */
 int model_thread_start(cet_model *m, const cet_event *ev, cet_verdict *v)
 {

@@ -13,27 +13,26 @@ int model_indirect_branch(cet_model *m, const cet_event *ev, cet_verdict *v)
 
 int model_call(cet_model *m, const cet_event *ev, cet_verdict *v)
 {
-    (void)m;
-    model_thread *t = model_thread_of(m, ev, v);
-    if (!t)
+    shadow_stack *ss;
+    if (model_enabled_stack(m, ev, v, &ss) != 0)
         return -1;
     /* The "get RIP" idiom, a call to the next instruction, is not pushed (CET.md 2.2). */
-    if (!t->ss.enabled || ev->u.call.zero_displacement)
+    if (!ss || ev->u.call.zero_displacement)
         return 0;
-    ss_result r = shadow_stack_push(&t->ss, &m->shadow, ev->u.call.return_address);
+    ss_result r = shadow_stack_push(ss, &m->shadow, ev->u.call.return_address);
     verdict_from_ss(v, r, "call ran off its shadow stack (#PF)");
     return 0;
 }
 
 int model_ret(cet_model *m, const cet_event *ev, cet_verdict *v)
 {
-    model_thread *t = model_thread_of(m, ev, v);
+    shadow_stack *ss;
     uint64_t expected;
-    if (!t)
+    if (model_enabled_stack(m, ev, v, &ss) != 0)
         return -1;
-    if (!t->ss.enabled)
+    if (!ss)
         return 0;
-    if (shadow_stack_peek(&t->ss, &m->shadow, &expected) != SS_OK) {
+    if (shadow_stack_peek(ss, &m->shadow, &expected) != SS_OK) {
         /* Reading past the top of the shadow stack is a #PF, not a #CP: SIGSEGV. */
         verdict_fault(v, CET_FAULT_PF, "ret with an empty shadow stack (#PF)");
         return 0;
@@ -44,7 +43,7 @@ int model_ret(cet_model *m, const cet_event *ev, cet_verdict *v)
         v->expected = expected;
         return 0;   /* a fault: SSP stays on the mismatching entry */
     }
-    t->ss.ssp += 8;
+    ss->ssp += 8;
     return 0;
 }
 
@@ -74,11 +73,10 @@ int model_resync(cet_model *m, const cet_event *ev, cet_verdict *v)
 /* Far CALL: CS, the return LIP and the SSP before alignment (CET.md 2.3). */
 int model_far_call(cet_model *m, const cet_event *ev, cet_verdict *v)
 {
-    model_thread *t = model_thread_of(m, ev, v);
-    if (!t)
+    shadow_stack *ss;
+    if (model_enabled_stack(m, ev, v, &ss) != 0)
         return -1;
-    shadow_stack *ss = &t->ss;
-    if (!ss->enabled)
+    if (!ss)
         return 0;
     uint64_t prev = ss->ssp;
     if (ss->ssp & 7) {
@@ -96,11 +94,10 @@ int model_far_call(cet_model *m, const cet_event *ev, cet_verdict *v)
 
 int model_far_ret(cet_model *m, const cet_event *ev, cet_verdict *v)
 {
-    model_thread *t = model_thread_of(m, ev, v);
-    if (!t)
+    shadow_stack *ss;
+    if (model_enabled_stack(m, ev, v, &ss) != 0)
         return -1;
-    shadow_stack *ss = &t->ss;
-    if (!ss->enabled)
+    if (!ss)
         return 0;
     uint64_t prev, lip, cs, before = ss->ssp;
     bool ok = !(ss->ssp & 7) && shadow_stack_pop(ss, &m->shadow, &prev) == SS_OK &&

@@ -26,6 +26,10 @@ struct cet_model {
 /* The thread an event names; NULL (with v->note set) when the model never saw it. */
 model_thread *model_thread_of(cet_model *m, const cet_event *ev, cet_verdict *v);
 
+/* The shadow stack of the event's thread when it is on, else *ss = NULL; -1 (with
+ * v->note set) when the model never saw the thread. */
+int model_enabled_stack(cet_model *m, const cet_event *ev, cet_verdict *v, shadow_stack **ss);
+
 /* Verdict helpers. */
 void verdict_fault(cet_verdict *v, cet_outcome outcome, const char *note);
 void verdict_cp(cet_verdict *v, cet_cp_code code, const char *reason);

@@ -170,3 +170,13 @@ int process_running(const char *needle)
         closedir(d);
     return found;
 }
+
+json_object *suite_report(const char *qemu_override, const char *const *args)
+{
+    harness_result r;
+    run_cetharness(&r, "suite", qemu_override, args);
+    cr_assert_not_null(r.json, "the suite wrote no JSON; stderr: %s", r.stderr_text);
+    json_object *suite = json_object_get(r.json);
+    harness_result_free(&r);
+    return suite;
+}

@@ -21,6 +21,9 @@ void run_harness(harness_result *r, const char *qemu_override, const char *const
 void run_cetharness(harness_result *r, const char *command, const char *qemu_override,
                     const char *const *args);
 void harness_result_free(harness_result *r);
+/* cetharness suite with these arguments: its JSON report (json_object_put it), or a
+ * failed assertion with the suite's stderr. */
+json_object *suite_report(const char *qemu_override, const char *const *args);
 
 /* JSON helpers: "exit.status", "violations[0].reason" style paths. */
 json_object *json_at(json_object *root, const char *path);

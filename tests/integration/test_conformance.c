@@ -32,12 +32,7 @@ static json_object *conformance_suite(const char *qemu, const char *const *extra
     args[n++] = "asm/cases";
     args[n++] = "cases/c";
     args[n] = NULL;
-    harness_result r;
-    run_cetharness(&r, "suite", qemu, args);
-    cr_assert_not_null(r.json, "the suite wrote no JSON; stderr: %s", r.stderr_text);
-    json_object *suite = json_object_get(r.json);
-    harness_result_free(&r);
-    return suite;
+    return suite_report(qemu, args);
 }
 
 static const char *verdict_of(json_object *c)

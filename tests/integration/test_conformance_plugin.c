@@ -35,12 +35,7 @@ static json_object *graded_with(const char *bug)
              bug ? ",bug=" : "", bug ? bug : "");
     const char *args[] = {"--build-dir", dirname(corpus), "-j", "2", "--conformance",
                           "--run-option=--qemu-arg=-plugin", plugin, "asm/cases", "cases/c", NULL};
-    harness_result r;
-    run_cetharness(&r, "suite", NULL, args);
-    cr_assert_not_null(r.json, "the suite wrote no JSON; stderr: %s", r.stderr_text);
-    json_object *suite = json_object_get(r.json);
-    harness_result_free(&r);
-    return suite;
+    return suite_report(NULL, args);
 }
 
 static const char *verdict_in(json_object *suite, const char *name)
