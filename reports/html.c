@@ -3,23 +3,18 @@
  * they agree with the JUnit file. */
 #include "reports.h"
 #include "html_case.h"
+#include "html_conformance.h"
 #include "html_escape.h"
-#include "html_style.h"
+#include "html_page.h"
 #include "report_fields.h"
-#include "report_file.h"
 
-#include <errno.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-static void head(FILE *out)
-{
-    fprintf(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-                 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-                 "<title>cetharness report</title>\n<style>\n%s</style>\n</head>\n",
-            html_style);
-}
+/* What the page is made from; a conformance-mode report adds the conformance parts. */
+struct suite_page {
+    json_object *suite, *cases;
+    int conformance;
+};
 
 static void meta_row(FILE *out, const char *label, const char *id, const char *value)
 {
@@ -28,8 +23,9 @@ static void meta_row(FILE *out, const char *label, const char *id, const char *v
     fputs("</dd>\n", out);
 }
 
-static void header(FILE *out, json_object *suite, const struct rep_counts *k)
+static void header(FILE *out, const struct suite_page *p, const struct rep_counts *k)
 {
+    json_object *suite = p->suite;
     json_object *qemu = rep_field_obj(suite, "qemu");
     json_object *shard = rep_field_obj(suite, "shard");
     char wall[48];
@@ -54,8 +50,11 @@ static void header(FILE *out, json_object *suite, const struct rep_counts *k)
                  "<li class=\"errors\"><span id=\"count-errors\">%ld</span>errors</li>\n"
                  "<li class=\"skipped\"><span id=\"count-skipped\">%ld</span>skipped</li>\n"
                  "<li class=\"total\"><span id=\"count-total\">%ld</span>total</li>\n"
-                 "</ul>\n</header>\n",
+                 "</ul>\n",
             k->passed, k->failed, k->errors, k->skipped, k->total);
+    if (p->conformance)
+        html_conformance_total(out, p->cases);
+    fputs("</header>\n", out);
 }
 
 static void case_row(FILE *out, json_object *c)
@@ -75,8 +74,9 @@ static void case_row(FILE *out, json_object *c)
 }
 
 
-static void category_section(FILE *out, json_object *cases, const char *category)
+static void category_section(FILE *out, const struct suite_page *p, const char *category)
 {
+    json_object *cases = p->cases;
     struct rep_counts k = {0};
     size_t n = json_object_array_length(cases);
     for (size_t i = 0; i < n; i++) {
@@ -86,10 +86,15 @@ static void category_section(FILE *out, json_object *cases, const char *category
     }
     fputs("<section class=\"category\">\n<h2>", out);
     html_put(out, category);
-    fprintf(out, "<small>%ld case%s: %ld passed, %ld failed, %ld errors, %ld skipped</small>"
-                 "</h2>\n<table class=\"cases\">\n<thead><tr><th>status</th><th>case</th>"
-                 "<th>time (s)</th><th>message</th></tr></thead>\n<tbody>\n",
+    fprintf(out, "<small>%ld case%s: %ld passed, %ld failed, %ld errors, %ld skipped",
             k.total, k.total == 1 ? "" : "s", k.passed, k.failed, k.errors, k.skipped);
+    if (p->conformance) {
+        struct rep_conformance_counts conf;
+        rep_conformance_counts_of(cases, category, &conf);
+        fprintf(out, "; %ld of %ld conform", conf.conform, conf.graded);
+    }
+    fputs("</small></h2>\n<table class=\"cases\">\n<thead><tr><th>status</th><th>case</th>"
+          "<th>time (s)</th><th>message</th></tr></thead>\n<tbody>\n", out);
     for (size_t i = 0; i < n; i++) {
         json_object *c = json_object_array_get_idx(cases, i);
         if (rep_in_category(c, category))
@@ -99,18 +104,22 @@ static void category_section(FILE *out, json_object *cases, const char *category
 }
 
 
-static int body(FILE *out, json_object *suite, json_object *cases)
+static int body(FILE *out, const struct suite_page *p)
 {
+    json_object *cases = p->cases;
     struct rep_counts k;
     rep_counts_of(cases, &k);
     fputs("<body>\n", out);
-    header(out, suite, &k);
+    header(out, p, &k);
     fputs("<main>\n", out);
     json_object *categories = rep_categories(cases);
     size_t ncat = json_object_array_length(categories);
+    if (p->conformance) {
+        html_conformance_categories(out, cases, categories);
+        html_conformance_findings(out, cases);
+    }
     for (size_t i = 0; i < ncat; i++)
-        category_section(out, cases,
-                         json_object_get_string(json_object_array_get_idx(categories, i)));
+        category_section(out, p, json_object_get_string(json_object_array_get_idx(categories, i)));
     if (k.total == 0)
         fputs("<p class=\"empty\">no cases were run</p>\n", out);
     fputs("<h2>Details</h2>\n", out);
@@ -128,32 +137,19 @@ static int body(FILE *out, json_object *suite, json_object *cases)
     return rc;
 }
 
+static int page(FILE *out, void *ctx)
+{
+    const struct suite_page *p = ctx;
+    html_page_head(out, "cetharness report", p->conformance ? html_conformance_css : "");
+    return body(out, p);
+}
+
 int report_html_write(json_object *suite, const char *path, char *err, size_t errlen)
 {
-    json_object *cases = rep_field_array(suite, "cases");
-    if (!cases) {
+    struct suite_page p = {suite, rep_field_array(suite, "cases"), rep_suite_conformance(suite)};
+    if (!p.cases) {
         snprintf(err, errlen, "html: the suite report has no \"cases\" array");
         return -1;
     }
-    char *tmp = report_tmp_path(path);
-    FILE *out = tmp ? fopen(tmp, "w") : NULL;
-    if (!out) {
-        snprintf(err, errlen, "html: cannot create %s: %s", path,
-                 tmp ? strerror(errno) : "out of memory");
-        free(tmp);
-        return -1;
-    }
-    head(out);
-    int bad = body(out, suite, cases) != 0;
-    bad |= ferror(out) != 0;
-    bad |= fclose(out) != 0;
-    int rc = -1;
-    if (bad) {
-        snprintf(err, errlen, "html: cannot write %s", tmp);
-        unlink(tmp);
-    } else {
-        rc = report_commit(tmp, path, err, errlen);
-    }
-    free(tmp);
-    return rc;
+    return html_page_write(path, page, &p, err, errlen);
 }

@@ -15,6 +15,12 @@ static const char *qemu_version(json_object *suite)
     return rep_field_str(rep_field_obj(suite, "qemu"), "version", "unknown");
 }
 
+/* A report written before suites had a "mode" ran in reference mode. */
+static const char *suite_mode(json_object *suite)
+{
+    return rep_field_str(suite, "mode", "reference");
+}
+
 static int check_shards(json_object **suites, size_t n, char *err, size_t errlen)
 {
     if (n == 0) {
@@ -30,6 +36,12 @@ static int check_shards(json_object **suites, size_t n, char *err, size_t errlen
             snprintf(err, errlen, "merge: shards ran different QEMUs: %s (shard %ld) and %s "
                      "(shard %ld)", qemu_version(suites[0]), shard_number(suites[0], 0),
                      qemu_version(suites[i]), shard_number(suites[i], i));
+            return -1;
+        }
+        if (strcmp(suite_mode(suites[i]), suite_mode(suites[0])) != 0) {
+            snprintf(err, errlen, "merge: shards ran in different modes: %s (shard %ld) and %s "
+                     "(shard %ld)", suite_mode(suites[0]), shard_number(suites[0], 0),
+                     suite_mode(suites[i]), shard_number(suites[i], i));
             return -1;
         }
     }
@@ -116,6 +128,8 @@ static json_object *header_of(json_object **suites, size_t n)
     json_object_object_add(m, "qemu", qemu);
     if (started)
         json_object_object_add(m, "started", json_object_new_string(started));
+    if (rep_field_str(suites[0], "mode", NULL))
+        json_object_object_add(m, "mode", json_object_new_string(suite_mode(suites[0])));
     json_object_object_add(m, "wall_s", rep_new_seconds(wall));
     return m;
 }

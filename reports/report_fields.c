@@ -146,6 +146,38 @@ void rep_counts_of(json_object *cases, struct rep_counts *k)
         rep_counts_add(k, rep_case_status(json_object_array_get_idx(cases, i)));
 }
 
+int rep_suite_conformance(json_object *suite)
+{
+    const char *mode = rep_field_str(suite, "mode", NULL);
+    if (mode)
+        return strcmp(mode, "conformance") == 0;
+    json_object *cases = rep_field_array(suite, "cases");
+    for (size_t i = 0; cases && i < json_object_array_length(cases); i++)
+        if (rep_field_obj(json_object_array_get_idx(cases, i), "conformance"))
+            return 1;
+    return 0;
+}
+
+const char *rep_case_verdict(json_object *c)
+{
+    return rep_field_str(rep_field_obj(c, "conformance"), "verdict", NULL);
+}
+
+void rep_conformance_counts_of(json_object *cases, const char *category,
+                               struct rep_conformance_counts *k)
+{
+    memset(k, 0, sizeof *k);
+    size_t n = cases ? json_object_array_length(cases) : 0;
+    for (size_t i = 0; i < n; i++) {
+        json_object *c = json_object_array_get_idx(cases, i);
+        const char *verdict = rep_case_verdict(c);
+        if (!verdict || (category && !rep_in_category(c, category)))
+            continue;
+        k->graded++;
+        k->conform += strcmp(verdict, "conforms") == 0;
+    }
+}
+
 /* Integer arithmetic instead of "%.3f": printf's decimal point follows LC_NUMERIC. */
 const char *rep_seconds(double s, char *buf, size_t buflen)
 {

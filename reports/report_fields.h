@@ -42,6 +42,20 @@ json_object *rep_categories(json_object *cases);
 void rep_counts_add(struct rep_counts *k, enum rep_status s);
 void rep_counts_of(json_object *cases, struct rep_counts *k);
 
+/* A suite run with --conformance: its "mode" says so, or, in a report without "mode",
+ * a case carries a "conformance" object. */
+int rep_suite_conformance(json_object *suite);
+/* The verdict of the case's "conformance" object ("conforms", "missed-cp", ...);
+ * NULL when the case has none (skipped, or not judged). */
+const char *rep_case_verdict(json_object *c);
+/* How many cases (of category, or all when it is NULL) have a verdict: graded; and how
+ * many of those conform. */
+struct rep_conformance_counts {
+    long graded, conform;
+};
+void rep_conformance_counts_of(json_object *cases, const char *category,
+                               struct rep_conformance_counts *k);
+
 /* Seconds with three decimals and a dot, whatever the locale ("0.210");
  * negative or non-finite values give "0.000". */
 const char *rep_seconds(double s, char *buf, size_t buflen);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "report_test_helpers.h"
 #include "reports.h"
 #include "text_clean.h"
 
@@ -28,43 +29,6 @@ static json_object *load_fixture(void)
     return suite;
 }
 
-static char scratch[64];
-
-static void make_scratch(void)
-{
-    strcpy(scratch, "/tmp/test-reports-XXXXXX");
-    cr_assert_not_null(mkdtemp(scratch));
-}
-
-static void remove_scratch(void)
-{
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", scratch);
-    cr_expect_eq(system(cmd), 0);
-}
-
-static const char *scratch_file(const char *name)
-{
-    static char path[128];
-    snprintf(path, sizeof path, "%s/%s", scratch, name);
-    return path;
-}
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    cr_assert_not_null(f, "cannot open %s", path);
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&buf, &len);
-    int c;
-    while ((c = fgetc(f)) != EOF)
-        fputc(c, mem);
-    fclose(mem);
-    fclose(f);
-    return buf;
-}
-
 static json_object *case_named(json_object *suite, const char *name)
 {
     json_object *cases = json_object_object_get(suite, "cases");
@@ -75,39 +39,6 @@ static json_object *case_named(json_object *suite, const char *name)
     }
     cr_assert_fail("no case %s in the fixture", name);
     return NULL;
-}
-
-/* ---- XPath helpers ------------------------------------------------------------- */
-
-static char *xpath_string(xmlDocPtr doc, const char *expr)
-{
-    xmlXPathContextPtr ctx = xmlXPathNewContext(doc);
-    xmlXPathObjectPtr r = xmlXPathEvalExpression(BAD_CAST expr, ctx);
-    cr_assert_not_null(r, "bad xpath %s", expr);
-    xmlChar *s = xmlXPathCastToString(r);
-    char *copy = strdup((const char *)s);
-    xmlFree(s);
-    xmlXPathFreeObject(r);
-    xmlXPathFreeContext(ctx);
-    return copy;
-}
-
-static double xpath_number(xmlDocPtr doc, const char *expr)
-{
-    xmlXPathContextPtr ctx = xmlXPathNewContext(doc);
-    xmlXPathObjectPtr r = xmlXPathEvalExpression(BAD_CAST expr, ctx);
-    cr_assert_not_null(r, "bad xpath %s", expr);
-    double v = xmlXPathCastToNumber(r);
-    xmlXPathFreeObject(r);
-    xmlXPathFreeContext(ctx);
-    return v;
-}
-
-static void expect_xpath_string(xmlDocPtr doc, const char *expr, const char *want)
-{
-    char *got = xpath_string(doc, expr);
-    cr_expect_str_eq(got, want, "%s", expr);
-    free(got);
 }
 
 static xmlDocPtr write_and_parse_junit(json_object *suite)
@@ -313,14 +244,6 @@ Test(reports_junit, suite_without_cases_is_an_error)
 
 TestSuite(reports_html, .init = make_scratch, .fini = remove_scratch);
 
-static char *write_html(json_object *suite)
-{
-    char err[256] = "";
-    cr_assert_eq(report_html_write(suite, scratch_file("report.html"), err, sizeof err), 0,
-                 "%s", err);
-    return slurp(scratch_file("report.html"));
-}
-
 Test(reports_html, text_is_escaped_and_controls_are_gone)
 {
     json_object *suite = load_fixture();
@@ -354,10 +277,7 @@ Test(reports_html, self_contained)
 Test(reports_html, rows_counts_and_details)
 {
     json_object *suite = load_fixture();
-    free(write_html(suite));
-    htmlDocPtr doc = htmlReadFile(scratch_file("report.html"), "UTF-8",
-                                  HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING);
-    cr_assert_not_null(doc);
+    htmlDocPtr doc = write_and_parse_html(suite);
     cr_expect_eq(xpath_number(doc, "count(//tr[@class='case'])"), 7);
     cr_expect_eq(xpath_number(doc, "count(//tr[@class='case'][@data-status='pass'])"), 3);
     cr_expect_eq(xpath_number(doc, "count(//tr[@class='case'][@data-status='fail'])"), 2);
@@ -596,6 +516,35 @@ Test(reports_merge, duplicate_case_is_an_error)
     json_object_put(shards[0]);
     json_object_put(shards[1]);
     json_object_put(suite);
+}
+
+/* Merges the fixture's two shards run in the given modes (NULL: no "mode"). */
+static json_object *merge_modes(const char *mode1, const char *mode2, char *err, size_t errlen)
+{
+    json_object *suite = load_fixture();
+    json_object *shards[2] = {shard_of(suite, 1, 1, "x"), shard_of(suite, 2, 1, "x")};
+    const char *modes[2] = {mode1, mode2};
+    for (int i = 0; i < 2; i++)
+        if (modes[i])
+            json_object_object_add(shards[i], "mode", json_object_new_string(modes[i]));
+    json_object *m = report_merge(shards, 2, err, errlen);
+    json_object_put(shards[0]);
+    json_object_put(shards[1]);
+    json_object_put(suite);
+    return m;
+}
+
+Test(reports_merge, modes)
+{
+    char err[256] = "";
+    json_object *m = merge_modes("conformance", "conformance", err, sizeof err);
+    cr_assert_not_null(m, "%s", err);
+    cr_expect_str_eq(json_object_get_string(json_object_object_get(m, "mode")), "conformance");
+    json_object_put(m);
+    /* a shard without "mode" ran in reference mode */
+    cr_expect_null(merge_modes(NULL, "conformance", err, sizeof err));
+    cr_expect_str_eq(err, "merge: shards ran in different modes: reference (shard 1) and "
+                          "conformance (shard 2)");
 }
 
 /* ---- JSON writing ---------------------------------------------------------------- */
