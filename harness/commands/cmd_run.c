@@ -106,13 +106,13 @@ static void explain_qemu_death(run_state *s)
         return;
     int sig = wait_status_killed_by(status);
     if (sig == s->eng.guest_self_signal) {
-        s->eng.end = END_SIGNALED;
-        s->eng.exit_signal = sig;
-        s->eng.message[0] = '\0';
+        s->eng.out.end = END_SIGNALED;
+        s->eng.out.exit_signal = sig;
+        s->eng.out.message[0] = '\0';
         return;
     }
-    size_t n = strlen(s->eng.message);
-    snprintf(s->eng.message + n, sizeof s->eng.message - n, "; QEMU was killed by signal %d",
+    size_t n = strlen(s->eng.out.message);
+    snprintf(s->eng.out.message + n, sizeof s->eng.out.message - n, "; QEMU was killed by signal %d",
              wait_status_killed_by(status));
 }
 
@@ -124,11 +124,11 @@ static int exit_status(const run_state *s)
     if (s->opt.conformance)
         return e->conf.has_finding && e->conf.finding.verdict != CONFORMS
                    ? s->opt.violation_exitcode : 0;
-    if (e->nviolations > 0)
+    if (e->out.nviolations > 0)
         return s->opt.violation_exitcode;
-    switch (e->end) {
-    case END_EXITED: return e->exit_code;
-    case END_SIGNALED: return 128 + e->exit_signal;
+    switch (e->out.end) {
+    case END_EXITED: return e->out.exit_code;
+    case END_SIGNALED: return 128 + e->out.exit_signal;
     case END_TIMEOUT: return EXIT_TIMEOUT;
     default: return EXIT_HARNESS_ERROR;
     }
@@ -138,8 +138,8 @@ static void report(run_state *s, double wall_s)
 {
     run_context ctx = {s->opt.program, s->opt.argv, s->opt.argc, s->qemu_path, s->qemu_version, wall_s};
     const engine *e = s->have_engine ? &s->eng : NULL;
-    const char *message = e ? e->message : s->err;
-    json_object *run = run_report_build(e, &ctx, message);
+    const char *message = e ? e->out.message : s->err;
+    json_object *run = run_report_build(e ? &e->out : NULL, e ? &e->conf : NULL, &ctx, message);
     if (!s->opt.quiet) {
         if (e)
             report_console_run(stderr, run, isatty(STDERR_FILENO));
@@ -172,7 +172,7 @@ static void grade_conformance(run_state *s)
 {
     char how[128] = "", status_text[64], tail[2048];
     int status;
-    bool vanished = s->eng.end == END_ERROR;
+    bool vanished = s->eng.out.end == END_ERROR;
     for (int i = 0; vanished && i < 100 && s->qemu_started && !qemu_exited(&s->qemu, &status); i++)
         usleep(10000);
     if (vanished && s->qemu_started && qemu_exited(&s->qemu, &status))
@@ -199,6 +199,7 @@ static void run_engine(run_state *s)
     s->eng.qemu_pid = s->qemu.pid;
     if (engine_run(&s->eng) != 0)
         explain_qemu_death(s);
+    s->eng.out.stats.round_trips = rsp_get_stats(s->rsp)->round_trips;
     if (s->opt.conformance)
         grade_conformance(s);
     /* The guest is ended with SIGKILL to QEMU's process group (in cleanup), not with

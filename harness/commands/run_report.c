@@ -12,13 +12,13 @@ static json_object *hex(uint64_t v)
     return json_object_new_string(buf);
 }
 
-static json_object *symbol(const engine *e, uint64_t addr)
+static json_object *symbol(const run_outcome *out, uint64_t addr)
 {
     char buf[512];
-    return json_object_new_string(engine_symbolize(e, addr, buf, sizeof buf));
+    return json_object_new_string(run_outcome_symbolize(out, addr, buf, sizeof buf));
 }
 
-static json_object *violation_json(const engine *e, const violation *v)
+static json_object *violation_json(const run_outcome *out, const violation *v)
 {
     json_object *o = json_object_new_object();
     json_object_object_add(o, "type", json_object_new_string(v->ibt ? "ibt" : "shstk"));
@@ -26,21 +26,21 @@ static json_object *violation_json(const engine *e, const violation *v)
     json_object_object_add(o, "thread", json_object_new_int(v->thread));
     json_object_object_add(o, "tid", json_object_new_int64(v->tid));
     json_object_object_add(o, "pc", hex(v->pc));
-    json_object_object_add(o, "pc_symbol", symbol(e, v->pc));
+    json_object_object_add(o, "pc_symbol", symbol(out, v->pc));
     json_object_object_add(o, "insn", json_object_new_string(v->insn_text));
     if (v->has_target) {
         json_object_object_add(o, "target", hex(v->target));
-        json_object_object_add(o, "target_symbol", symbol(e, v->target));
+        json_object_object_add(o, "target_symbol", symbol(out, v->target));
         json_object_object_add(o, "target_insn", json_object_new_string(v->target_text));
     }
     if (v->has_expected) {
         json_object_object_add(o, "expected", hex(v->expected));
-        json_object_object_add(o, "expected_symbol", symbol(e, v->expected));
+        json_object_object_add(o, "expected_symbol", symbol(out, v->expected));
     }
     json_object *stack = json_object_new_array(), *syms = json_object_new_array();
     for (size_t i = 0; i < v->stack_depth; i++) {
         json_object_array_add(stack, hex(v->stack[i]));
-        json_object_array_add(syms, symbol(e, v->stack[i]));
+        json_object_array_add(syms, symbol(out, v->stack[i]));
     }
     json_object_object_add(o, "shadow_stack", stack);
     json_object_object_add(o, "shadow_stack_symbols", syms);
@@ -57,16 +57,16 @@ static const char *end_name(run_end end)
     }
 }
 
-static json_object *exit_json(const engine *e, const char *message)
+static json_object *exit_json(const run_outcome *out, bool conformance, const char *message)
 {
     json_object *o = json_object_new_object();
-    run_end end = e ? e->end : END_ERROR;
-    int sig = end == END_SIGNALED ? e->exit_signal : end == END_STOPPED ? 9 : 0;
+    run_end end = out ? out->end : END_ERROR;
+    int sig = end == END_SIGNALED ? out->exit_signal : end == END_STOPPED ? 9 : 0;
     json_object_object_add(o, "status", json_object_new_string(end_name(end)));
-    json_object_object_add(o, "code", end == END_EXITED ? json_object_new_int(e->exit_code) : NULL);
+    json_object_object_add(o, "code", end == END_EXITED ? json_object_new_int(out->exit_code) : NULL);
     json_object_object_add(o, "signal", sig ? json_object_new_int(sig) : NULL);
     json_object_object_add(o, "signal_name", sig ? json_object_new_string(linux_signal_name(sig)) : NULL);
-    if (end == END_STOPPED && e->conf.on)
+    if (end == END_STOPPED && conformance)
         message = "stopped by cetharness once the conformance verdict was decided";
     else if (end == END_STOPPED)
         message = "stopped by cetharness at the first CET violation (--on-violation=stop)";
@@ -76,22 +76,22 @@ static json_object *exit_json(const engine *e, const char *message)
     return o;
 }
 
-static json_object *crash_json(const engine *e)
+static json_object *crash_json(const run_outcome *out)
 {
-    if (!e || !e->crashed)
+    if (!out || !out->crashed)
         return NULL;
     json_object *o = json_object_new_object();
-    json_object_object_add(o, "signal", json_object_new_int(e->crash_signal));
-    json_object_object_add(o, "signal_name", json_object_new_string(linux_signal_name(e->crash_signal)));
-    json_object_object_add(o, "pc", hex(e->crash_pc));
-    json_object_object_add(o, "pc_symbol", symbol(e, e->crash_pc));
+    json_object_object_add(o, "signal", json_object_new_int(out->crash_signal));
+    json_object_object_add(o, "signal_name", json_object_new_string(linux_signal_name(out->crash_signal)));
+    json_object_object_add(o, "pc", hex(out->crash_pc));
+    json_object_object_add(o, "pc_symbol", symbol(out, out->crash_pc));
     return o;
 }
 
-static json_object *stats_json(const engine *e, const run_context *ctx)
+static json_object *stats_json(const run_outcome *out, const run_context *ctx)
 {
     json_object *o = json_object_new_object();
-    const run_stats *s = e ? &e->stats : &(run_stats){0};
+    const run_stats *s = out ? &out->stats : &(run_stats){0};
     json_object_object_add(o, "stops", json_object_new_int64((int64_t)s->stops));
     json_object_object_add(o, "steps", json_object_new_int64((int64_t)s->steps));
     json_object_object_add(o, "calls", json_object_new_int64((int64_t)s->calls));
@@ -103,23 +103,22 @@ static json_object *stats_json(const engine *e, const run_context *ctx)
     json_object_object_add(o, "syscalls", json_object_new_int64((int64_t)s->syscalls));
     json_object_object_add(o, "signals", json_object_new_int64((int64_t)s->signals));
     json_object_object_add(o, "cet_insns", json_object_new_int64((int64_t)s->cet_insns));
-    uint64_t rt = e && e->rsp ? rsp_get_stats(e->rsp)->round_trips : 0;
+    uint64_t rt = s->round_trips;
     json_object_object_add(o, "round_trips", json_object_new_int64((int64_t)rt));
     json_object_object_add(o, "wall_s", rep_new_seconds(ctx->wall_s));
     return o;
 }
 
 /* Conformance mode: the verdict, where, why, and what the emulator said last. */
-static json_object *conformance_json(const engine *e)
+static json_object *conformance_json(const run_outcome *out, const conformance_state *c)
 {
-    const conformance_state *c = &e->conf;
     const conformance_finding *f = &c->finding;
     bool found = c->has_finding;
     json_object *o = json_object_new_object();
     json_object_object_add(o, "verdict", json_object_new_string(
                                conformance_verdict_name(found ? f->verdict : CONFORMS)));
     json_object_object_add(o, "pc", found && f->has_pc ? hex(f->pc) : NULL);
-    json_object_object_add(o, "pc_symbol", found && f->has_pc ? symbol(e, f->pc) : NULL);
+    json_object_object_add(o, "pc_symbol", found && f->has_pc ? symbol(out, f->pc) : NULL);
     json_object_object_add(o, "insn", found && f->insn_text[0] ? json_object_new_string(f->insn_text) : NULL);
     json_object_object_add(o, "detail", found ? json_object_new_string(f->detail) : NULL);
     json_object *stack = json_object_new_array();
@@ -134,7 +133,8 @@ static json_object *conformance_json(const engine *e)
     return o;
 }
 
-json_object *run_report_build(const engine *e, const run_context *ctx, const char *message)
+json_object *run_report_build(const run_outcome *out, const conformance_state *conf,
+                              const run_context *ctx, const char *message)
 {
     json_object *o = json_object_new_object();
     json_object_object_add(o, "program", json_object_new_string(ctx->program ? ctx->program : ""));
@@ -147,26 +147,27 @@ json_object *run_report_build(const engine *e, const run_context *ctx, const cha
     json_object_object_add(q, "path", json_object_new_string(ctx->qemu_path ? ctx->qemu_path : ""));
     json_object_object_add(q, "version", json_object_new_string(ctx->qemu_version ? ctx->qemu_version : ""));
     json_object_object_add(o, "qemu", q);
-    if (e) {
+    if (out) {
+        json_object_object_add(o, "engine", json_object_new_string(out->engine_name));
         json_object *cet = json_object_new_object();
-        json_object_object_add(cet, "ibt", json_object_new_boolean(e->opt->ibt));
-        json_object_object_add(cet, "shstk", json_object_new_boolean(e->opt->shstk));
+        json_object_object_add(cet, "ibt", json_object_new_boolean(out->opt->ibt));
+        json_object_object_add(cet, "shstk", json_object_new_boolean(out->opt->shstk));
         json_object_object_add(cet, "on_violation",
-                               json_object_new_string(violation_mode_name(e->opt->on_violation)));
+                               json_object_new_string(violation_mode_name(out->opt->on_violation)));
         json_object_object_add(o, "cet", cet);
     }
-    json_object_object_add(o, "exit", exit_json(e, message));
-    json_object_object_add(o, "crash", crash_json(e));
+    json_object_object_add(o, "exit", exit_json(out, conf && conf->on, message));
+    json_object_object_add(o, "crash", crash_json(out));
     json_object *vs = json_object_new_array();
-    for (size_t i = 0; e && i < e->nviolations; i++)
-        json_object_array_add(vs, violation_json(e, &e->violations[i]));
+    for (size_t i = 0; out && i < out->nviolations; i++)
+        json_object_array_add(vs, violation_json(out, &out->violations[i]));
     json_object_object_add(o, "violations", vs);
     json_object *ws = json_object_new_array();
-    for (size_t i = 0; e && i < e->nwarnings; i++)
-        json_object_array_add(ws, json_object_new_string(e->warnings[i]));
+    for (size_t i = 0; out && i < out->nwarnings; i++)
+        json_object_array_add(ws, json_object_new_string(out->warnings[i]));
     json_object_object_add(o, "warnings", ws);
-    if (e && e->conf.on)
-        json_object_object_add(o, "conformance", conformance_json(e));
-    json_object_object_add(o, "stats", stats_json(e, ctx));
+    if (out && conf && conf->on)
+        json_object_object_add(o, "conformance", conformance_json(out, conf));
+    json_object_object_add(o, "stats", stats_json(out, ctx));
     return o;
 }

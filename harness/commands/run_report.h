@@ -14,8 +14,9 @@ typedef struct run_context {
     double wall_s;
 } run_context;
 
-/* e may be NULL when the harness failed before the engine started (then message
- * says why). */
-json_object *run_report_build(const engine *e, const run_context *ctx, const char *message);
+/* out may be NULL when the harness failed before an engine started (then message
+ * says why); conf is the RSP engine's conformance grading, NULL for none. */
+json_object *run_report_build(const run_outcome *out, const conformance_state *conf,
+                              const run_context *ctx, const char *message);
 
 #endif

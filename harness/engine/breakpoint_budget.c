@@ -88,7 +88,7 @@ int breakpoint_budget_check(engine *e)
         e->breakpoint_budget < BUDGET_MAX)
         e->breakpoint_budget *= 2;
     e->breakpoints_replanted = 0;
-    e->stats.breakpoint_flushes++;
+    e->out.stats.breakpoint_flushes++;
     if (remove_all_breakpoints(e) != 0)
         return -1;
     addr_map_clear(&e->explored);

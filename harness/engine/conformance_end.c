@@ -65,7 +65,7 @@ static void grade_vanished(engine *e, const char *how, const char *tail)
     } else {
         conformance_find(e, EMULATOR_ERROR, e->cur != NULL, e->regs.rip, "",
                          "the emulator %s, with no #CP predicted: %s", how,
-                         e->message[0] ? e->message : "the connection closed");
+                         e->out.message[0] ? e->out.message : "the connection closed");
     }
 }
 
@@ -75,7 +75,7 @@ void conformance_grade_end(engine *e, const char *emulator_status, const char *s
     snprintf(c->emulator_stderr, sizeof c->emulator_stderr, "%s", stderr_tail ? stderr_tail : "");
     if (c->has_finding)
         return;
-    switch (e->end) {
+    switch (e->out.end) {
     case END_EXITED:
     case END_SIGNALED:
         if (c->cp.active)

@@ -22,12 +22,11 @@ int engine_init(engine *e, rsp_conn *rsp, const engine_config *opt, const elf_fa
     memset(e, 0, sizeof *e);
     e->rsp = rsp;
     e->opt = opt;
-    e->elf = elf;
+    run_outcome_init(&e->out, "rsp", opt, elf);
     cet_model_config mc = {.ibt = opt->ibt, .shstk = opt->shstk};
     e->model = cet_model_new(&mc);
     if (!e->model)
         return -1;
-    module_map_init(&e->modules);
     code_cache_init(&e->code, rsp);
     if (addr_map_init(&e->breakpoints, 256) != 0 || addr_map_init(&e->explored, 1024) != 0 ||
         addr_map_init(&e->fusion_status, 64) != 0 || addr_map_init(&e->fusion_owner, 256) != 0 ||
@@ -42,19 +41,15 @@ int engine_init(engine *e, rsp_conn *rsp, const engine_config *opt, const elf_fa
 void engine_free(engine *e)
 {
     cet_model_free(e->model);
-    module_map_free(&e->modules);
+    run_outcome_free(&e->out);
     code_cache_free(&e->code);
     addr_map_free(&e->breakpoints);
     addr_map_free(&e->explored);
     breakpoint_budget_free(e);
     free(e->threads);
-    free(e->violations);
     free(e->suspended);
     addr_map_free(&e->twin_searched);
     call_fusion_free(e);
-    for (size_t i = 0; i < e->nwarnings; i++)
-        free(e->warnings[i]);
-    free(e->warnings);
 }
 
 void engine_warn(engine *e, const char *fmt, ...)
@@ -64,25 +59,16 @@ void engine_warn(engine *e, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    for (size_t i = 0; i < e->nwarnings; i++)
-        if (strcmp(e->warnings[i], buf) == 0)
-            return;
-    char **grown = realloc(e->warnings, (e->nwarnings + 1) * sizeof *grown);
-    if (!grown)
-        return;
-    e->warnings = grown;
-    e->warnings[e->nwarnings] = strdup(buf);
-    if (e->warnings[e->nwarnings])
-        e->nwarnings++;
+    run_outcome_warn(&e->out, "%s", buf);
 }
 
 int engine_fail(engine *e, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(e->message, sizeof e->message, fmt, ap);
+    vsnprintf(e->out.message, sizeof e->out.message, fmt, ap);
     va_end(ap);
-    e->end = END_ERROR;
+    e->out.end = END_ERROR;
     return -1;
 }
 

@@ -22,12 +22,13 @@
 #include "rsp.h"
 #include "engine/conformance.h"
 #include "engine/engine_config.h"
+#include "engine/run_outcome.h"
 #include "model/cet_model.h"
 
 #include <stdbool.h>
 #include <stdint.h>
 
-enum { SHADOW_DUMP_MAX = 16, MAX_SIGNALS = 65, MAX_VIOLATIONS = 1000 };
+enum { MAX_SIGNALS = 65 };
 
 /* What a thread is in the middle of, across a single step. */
 typedef enum step_purpose {
@@ -47,31 +48,13 @@ typedef struct guest_thread {
     uint64_t syscall_nr, syscall_args[6];
 } guest_thread;
 
-typedef struct violation {
-    bool ibt;                       /* else shadow stack */
-    const char *reason;             /* "missing-endbranch", "ret-mismatch", ... */
-    int thread; int64_t tid;
-    uint64_t pc, target, expected;
-    bool has_target, has_expected;
-    char insn_text[80], target_text[80];
-    uint64_t stack[SHADOW_DUMP_MAX]; size_t stack_depth;
-} violation;
 
-typedef struct run_stats {
-    uint64_t stops, steps, calls, rets, indirect, breakpoints, cet_insns, syscalls, signals;
-    uint64_t fused_rets;            /* returns proven at their call (call_fusion.h) */
-    uint64_t breakpoint_flushes;    /* times the live set was dropped (breakpoint_budget.c) */
-} run_stats;
-
-typedef enum run_end { END_RUNNING, END_EXITED, END_SIGNALED, END_TIMEOUT, END_ERROR, END_STOPPED } run_end;
 
 typedef struct engine {
     rsp_conn *rsp;
     const engine_config *opt;
-    const elf_facts *elf;
-    uint64_t load_bias;
+    run_outcome out;                /* what the reports are made of */
     long qemu_pid;                  /* to name the files the guest maps (/proc/PID/fd); 0: unknown */
-    module_map modules;             /* the loader and shared libraries, for reports */
     cet_model *model;
     guest_thread *threads; size_t nthreads, capthreads;
     int thread_numbers;
@@ -96,9 +79,6 @@ typedef struct engine {
     addr_map fusion_status, fusion_owner;
     bool fusion_disabled;
 
-    violation *violations; size_t nviolations; size_t violations_dropped;
-    char **warnings; size_t nwarnings;
-    bool crashed; int crash_signal; uint64_t crash_pc;
     int pending_signal_pc_valid; int injected_signal;   /* a SIGSEGV we delivered for a violation */
     struct {                        /* --on-violation=signal: make the SIGSEGV read as Linux's */
         bool pending;               /* patch the frame when the handler's entry is reached */
@@ -112,8 +92,6 @@ typedef struct engine {
 
     conformance_state conf;         /* conformance mode: predictions and the verdict */
 
-    run_end end; int exit_code; int exit_signal; char message[512];
-    run_stats stats;
     double deadline;                /* monotonic seconds */
 } engine;
 

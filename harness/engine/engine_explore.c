@@ -28,7 +28,7 @@ int engine_insert_breakpoint(engine *e, uint64_t addr)
         return engine_rsp_fail_plain(e, "cannot insert a breakpoint");
     if (addr_map_put(&e->breakpoints, addr, 1) != 0)
         return engine_fail(e, "out of memory");
-    e->stats.breakpoints++;
+    e->out.stats.breakpoints++;
     breakpoint_budget_note_insert(e, addr);
     if (addr == e->twin_ret)
         e->twin_ret = 0;

@@ -42,13 +42,13 @@ void engine_learn_layout(engine *e)
 {
     uint64_t at_entry, at_base;
     read_auxv(e, &at_entry, &at_base);
-    e->load_bias = e->elf->is_pie && at_entry ? at_entry - e->elf->entry : 0;
-    map_segments(e, e->elf, e->load_bias);
-    if (!e->elf->has_interp || !at_base)
+    e->out.load_bias = e->out.elf->is_pie && at_entry ? at_entry - e->out.elf->entry : 0;
+    map_segments(e, e->out.elf, e->out.load_bias);
+    if (!e->out.elf->has_interp || !at_base)
         return;
     elf_facts interp;
     char err[512];
-    if (elf_facts_load(e->elf->interp, &interp, err, sizeof err) != 0) {
+    if (elf_facts_load(e->out.elf->interp, &interp, err, sizeof err) != 0) {
         engine_warn(e, "cannot read the program interpreter: %s", err);
         return;
     }
@@ -57,7 +57,7 @@ void engine_learn_layout(engine *e)
     for (size_t i = 0; i < interp.nsegments; i++)
         if (interp.segments[i].vaddr + interp.segments[i].memsz > end)
             end = interp.segments[i].vaddr + interp.segments[i].memsz;
-    if (module_map_add(&e->modules, at_base, end, 0, e->elf->interp) != 0)
+    if (module_map_add(&e->out.modules, at_base, end, 0, e->out.elf->interp) != 0)
         engine_warn(e, "out of memory naming the program interpreter");
     elf_facts_free(&interp);
 }

@@ -81,9 +81,7 @@ static int dispatch_breakpoint(engine *e, resume_action *how)
 
 const char *engine_symbolize(const engine *e, uint64_t addr, char *buf, size_t cap)
 {
-    if (!*elf_symbolize(e->elf, e->load_bias, addr, buf, cap))
-        module_map_symbolize(&e->modules, addr, buf, cap);
-    return buf;
+    return run_outcome_symbolize(&e->out, addr, buf, cap);
 }
 
 /* -v: one line a stop, with the instruction and where it is. */
@@ -102,7 +100,7 @@ static void trace_stop(engine *e, int signal)
 
 static int handle_stop(engine *e, const rsp_stop *st, resume_action *how)
 {
-    e->stats.stops++;
+    e->out.stats.stops++;
     guest_thread *t = engine_thread(e, st->has_thread ? st->tid : 0);
     if (!t)
         return engine_fail(e, "out of memory");
@@ -153,7 +151,7 @@ static int resume(engine *e, const resume_action *how)
     switch (how->kind) {
     case RESUME_CONTINUE_AT: s = rsp_resume(e->rsp, RSP_CONTINUE, 0, true, how->addr); break;
     case RESUME_CONTINUE: s = rsp_resume(e->rsp, RSP_CONTINUE, 0, false, 0); break;
-    case RESUME_STEP: e->stats.steps++; s = rsp_resume(e->rsp, RSP_STEP, 0, false, 0); break;
+    case RESUME_STEP: e->out.stats.steps++; s = rsp_resume(e->rsp, RSP_STEP, 0, false, 0); break;
     case RESUME_SIGNAL: s = rsp_resume(e->rsp, RSP_CONTINUE, how->gdb_signal, false, 0); break;
     default: return 0;
     }
@@ -163,15 +161,15 @@ static int resume(engine *e, const resume_action *how)
 static int finish_with_stop(engine *e, const rsp_stop *st)
 {
     if (st->kind == RSP_STOP_EXITED) {
-        e->end = END_EXITED;
-        e->exit_code = st->code;
+        e->out.end = END_EXITED;
+        e->out.exit_code = st->code;
     } else {
-        e->end = END_SIGNALED;
-        e->exit_signal = gdb_signal_to_linux(st->signal);
-        if (e->last_signal == e->exit_signal && e->injected_signal != e->exit_signal) {
-            e->crashed = true;
-            e->crash_signal = e->exit_signal;
-            e->crash_pc = e->last_signal_pc;
+        e->out.end = END_SIGNALED;
+        e->out.exit_signal = gdb_signal_to_linux(st->signal);
+        if (e->last_signal == e->out.exit_signal && e->injected_signal != e->out.exit_signal) {
+            e->out.crashed = true;
+            e->out.crash_signal = e->out.exit_signal;
+            e->out.crash_pc = e->last_signal_pc;
             if (engine_several_threads(e))
                 engine_warn(e, "the guest runs several threads: when two stop at once, QEMU's "
                                "user-mode gdbstub can apply the harness's register reads and "
@@ -186,14 +184,14 @@ static int wait_for_stop(engine *e, rsp_stop *st)
 {
     double left = e->deadline - engine_now();
     if (left <= 0) {
-        e->end = END_TIMEOUT;
+        e->out.end = END_TIMEOUT;
         return 1;
     }
     rsp_status s = rsp_wait_stop(e->rsp, (int)(left * 1000) + 1, st);
     if (s == RSP_OK)
         return 0;
     if (s == RSP_ERR_TIMEOUT) {
-        e->end = END_TIMEOUT;
+        e->out.end = END_TIMEOUT;
         return 1;
     }
     if (s == RSP_ERR_EOF)
@@ -228,8 +226,8 @@ int engine_run(engine *e)
         return -1;
     for (;;) {
         if (how.kind == RESUME_KILL) {
-            if (e->end != END_ERROR)
-                e->end = END_STOPPED;
+            if (e->out.end != END_ERROR)
+                e->out.end = END_STOPPED;
             return 0;
         }
         if (how.kind == RESUME_SIGNAL && e->injected_signal == 0) {

@@ -42,32 +42,25 @@ void engine_violation(engine *e, const cet_verdict *cv, const insn *in,
         return;
     }
     if (confirm_registers_are_this_threads(e) != 0) {
-        how->kind = RESUME_KILL;    /* e->end is END_ERROR: no violation, an error */
+        how->kind = RESUME_KILL;    /* e->out.end is END_ERROR: no violation, an error */
         return;
     }
-    if (e->nviolations >= MAX_VIOLATIONS) {
-        e->violations_dropped++;
-    } else {
-        violation *grown = realloc(e->violations, (e->nviolations + 1) * sizeof *grown);
-        if (grown) {
-            e->violations = grown;
-            violation *v = &e->violations[e->nviolations++];
-            memset(v, 0, sizeof *v);
-            v->ibt = ibt;
-            v->reason = cv->reason;
-            v->thread = e->cur->number;
-            v->tid = e->cur->tid;
-            v->pc = in->addr;
-            v->target = target;
-            v->has_target = has_target;
-            v->expected = cv->expected;
-            v->has_expected = cv->has_expected;
-            snprintf(v->insn_text, sizeof v->insn_text, "%s", in->text);
-            insn t;
-            if (has_target && code_cache_decode(&e->code, target, &t) == 0)
-                snprintf(v->target_text, sizeof v->target_text, "%s", t.text);
-            v->stack_depth = cet_model_shadow_dump(e->model, e->cur->tid, v->stack, SHADOW_DUMP_MAX);
-        }
+    violation *v = run_outcome_add_violation(&e->out);
+    if (v) {
+        v->ibt = ibt;
+        v->reason = cv->reason;
+        v->thread = e->cur->number;
+        v->tid = e->cur->tid;
+        v->pc = in->addr;
+        v->target = target;
+        v->has_target = has_target;
+        v->expected = cv->expected;
+        v->has_expected = cv->has_expected;
+        snprintf(v->insn_text, sizeof v->insn_text, "%s", in->text);
+        insn t;
+        if (has_target && code_cache_decode(&e->code, target, &t) == 0)
+            snprintf(v->target_text, sizeof v->target_text, "%s", t.text);
+        v->stack_depth = cet_model_shadow_dump(e->model, e->cur->tid, v->stack, SHADOW_DUMP_MAX);
     }
     if (e->opt->verbose)
         fprintf(stderr, "cetharness: %s violation (%s) at 0x%llx\n", ibt ? "ibt" : "shstk",
@@ -76,7 +69,7 @@ void engine_violation(engine *e, const cet_verdict *cv, const insn *in,
         how->kind = RESUME_KILL;
     } else if (e->opt->on_violation == ON_VIOLATION_SIGNAL) {
         if (engine_signal_cp(e, cv, how) != 0)
-            how->kind = RESUME_KILL;    /* e->end is END_ERROR */
+            how->kind = RESUME_KILL;    /* e->out.end is END_ERROR */
     }
     /* ON_VIOLATION_CONTINUE: the handler's own resume stands. */
 }

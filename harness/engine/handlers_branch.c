@@ -113,8 +113,8 @@ static int perform_call(engine *e, const insn *in, uint64_t target, resume_actio
         return -1;
     if (fused) {
         /* Push and matching pop at once: the RET will find `ret` at [rsp]. */
-        e->stats.rets++;
-        e->stats.fused_rets++;
+        e->out.stats.rets++;
+        e->out.stats.fused_rets++;
         how->kind = RESUME_CONTINUE_AT;
         how->addr = target;
         return 0;
@@ -125,9 +125,9 @@ static int perform_call(engine *e, const insn *in, uint64_t target, resume_actio
 static int handle_call(engine *e, const insn *in, resume_action *how)
 {
     uint64_t target = in->target;
-    e->stats.calls++;
+    e->out.stats.calls++;
     if (in->kind == INSN_CALL_INDIRECT) {
-        e->stats.indirect++;
+        e->out.stats.indirect++;
         int status = 0;
         if (indirect_target(e, in, &target) != 0)
             return -1;
@@ -142,7 +142,7 @@ static int handle_jmp_indirect(engine *e, const insn *in, resume_action *how)
 {
     uint64_t target;
     int status = 0;
-    e->stats.indirect++;
+    e->out.stats.indirect++;
     if (indirect_target(e, in, &target) != 0)
         return -1;
     check_landing(e, in, target, how, &status);
@@ -175,7 +175,7 @@ static int check_return(engine *e, const insn *in, uint64_t actual, resume_actio
 static int handle_ret(engine *e, const insn *in, resume_action *how)
 {
     uint64_t rsp, actual;
-    e->stats.rets++;
+    e->out.stats.rets++;
     if (engine_reg(e, REG_RSP, &rsp) != 0 || engine_read_u64(e, rsp, &actual) != 0)
         return -1;
     if (check_return(e, in, actual, how) != 0)
@@ -229,7 +229,7 @@ static int handle_far_branch(engine *e, const insn *in, resume_action *how)
     if (engine_load_registers(e) != 0 || far_pointer(e, in, &target, &selector) != 0)
         return -1;
     int status = 0;
-    e->stats.indirect++;
+    e->out.stats.indirect++;
     check_landing(e, in, target, how, &status); /* far CALL/JMP are always tracked */
     if (status != 0 || engine_branch_ended(how))
         return status;
@@ -237,7 +237,7 @@ static int handle_far_branch(engine *e, const insn *in, resume_action *how)
         cet_event ev = {.kind = CET_EVENT_FAR_CALL, .u.far_call = {e->regs.cs, in->addr + in->len}};
         cet_verdict v;
         if (cet_model_shstk_enabled(e->model, e->cur->tid))
-            e->stats.calls++;
+            e->out.stats.calls++;
         if (engine_apply(e, &ev, &v) != 0)
             return -1;
         if (v.outcome != CET_NOTHING) {
@@ -259,7 +259,7 @@ static int handle_far_ret(engine *e, const insn *in, resume_action *how)
     for (size_t i = 0; i < in->len && in->bytes[i] != 0xcb && in->bytes[i] != 0xca; i++)
         if ((in->bytes[i] & 0xf8) == 0x48)
             wide = true;
-    e->stats.rets++;
+    e->out.stats.rets++;
     if (wide) {
         if (engine_read_u64(e, rsp, &rip) != 0 || engine_read_u64(e, rsp + 8, &cs) != 0)
             return -1;

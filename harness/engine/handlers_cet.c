@@ -87,7 +87,7 @@ int handle_cet_insn(engine *e, const insn *in, resume_action *how)
 {
     cet_event ev;
     cet_verdict v;
-    e->stats.cet_insns++;
+    e->out.stats.cet_insns++;
     if (engine_load_registers(e) != 0)
         return -1;
     describe(e, in, &ev);

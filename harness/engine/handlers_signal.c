@@ -45,8 +45,8 @@ static int enter_fused_call(engine *e)
     cet_verdict v;
     if (engine_apply(e, &ev, &v) != 0)
         return -1;
-    e->stats.rets--;
-    e->stats.fused_rets--;
+    e->out.stats.rets--;
+    e->out.stats.fused_rets--;
     return call_fusion_undo(e, f);
 }
 
@@ -54,7 +54,7 @@ int handle_signal_stop(engine *e, int gdb_signal, resume_action *how)
 {
     guest_thread *t = e->cur;
     int sig = gdb_signal_to_linux(gdb_signal);
-    e->stats.signals++;
+    e->out.stats.signals++;
     if (e->conf.on) {
         bool ended;
         if (conformance_on_signal(e, sig, &ended) != 0)

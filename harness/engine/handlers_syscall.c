@@ -163,7 +163,7 @@ int handle_syscall(engine *e, const insn *in, resume_action *how)
         return -1;
     const uint64_t *r = e->regs.gpr;
     uint64_t nr = r[REG_RAX];
-    e->stats.syscalls++;
+    e->out.stats.syscalls++;
     t->syscall_nr = nr;
     uint64_t args[6] = {r[REG_RDI], r[REG_RSI], r[REG_RDX], r[REG_R10], r[REG_R8], r[REG_R9]};
     memcpy(t->syscall_args, args, sizeof args);
@@ -212,7 +212,7 @@ static void note_file_mapping(engine *e, uint64_t addr, const uint64_t *args)
     if (n <= 0)
         return;
     path[n] = '\0';
-    if (module_map_add(&e->modules, addr, args[1], args[5], path) != 0)
+    if (module_map_add(&e->out.modules, addr, args[1], args[5], path) != 0)
         engine_warn(e, "out of memory naming the file mapped at 0x%llx", (unsigned long long)addr);
 }
 

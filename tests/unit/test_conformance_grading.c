@@ -188,7 +188,7 @@ Test(conformance_grading, cp_delivered_as_linux_does_conforms)
     cr_assert_eq(e.conf.delivered_cps, 1);
     cr_assert_eq(e.conf.siginfo, 1, "si_code was checked");
     cr_assert_not(e.conf.cp.active, "the prediction is settled");
-    cr_assert_eq(e.nwarnings, 0);
+    cr_assert_eq(e.out.nwarnings, 0);
 }
 
 Test(conformance_grading, segv_maperr_is_wrong_delivery)
@@ -271,8 +271,8 @@ Test(conformance_grading, stub_without_siginfo_warns_and_conforms)
     expect_verdict("conforms");
     cr_assert_eq(e.conf.siginfo, -1);
     cr_assert_eq(e.conf.delivered_cps, 1);
-    cr_assert_eq(e.nwarnings, 1);
-    cr_assert(strstr(e.warnings[0], "si_code not checked"), "warning: %s", e.warnings[0]);
+    cr_assert_eq(e.out.nwarnings, 1);
+    cr_assert(strstr(e.out.warnings[0], "si_code not checked"), "warning: %s", e.out.warnings[0]);
 
     /* Not asked again: the program's own SIGSEGV later passes unread. */
     signal_stop(SIGSEGV_NR, 0x401100);
@@ -307,7 +307,7 @@ Test(conformance_grading, no_cp_after_one_more_insn_is_missed_cp)
 
 static void run_ended(run_end how, const char *tail)
 {
-    e.end = how;
+    e.out.end = how;
     e.regs.rip = 0x401100;
     conformance_grade_end(&e, "ended QEMU (exit 1)", tail);
     cr_assert_str_eq(e.conf.emulator_stderr, tail, "the emulator's last words are kept");
