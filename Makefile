@@ -28,7 +28,7 @@ LDFLAGS_SAN := -fsanitize=address,undefined
 
 RSP_SRC := $(wildcard rsp/*.c)
 REPORTS_SRC := $(wildcard reports/*.c)
-HARNESS_SRC := $(filter-out harness/commands/main.c,$(wildcard harness/*/*.c))
+HARNESS_SRC := $(filter-out harness/commands/main.c,$(wildcard harness/*/*.c harness/*/*/*.c))
 LIB_SRC := $(RSP_SRC) $(REPORTS_SRC) $(HARNESS_SRC)
 UNIT_SRC := $(wildcard tests/unit/*.c)
 INTEG_SRC := $(wildcard tests/integration/*.c)
