@@ -1,5 +1,6 @@
 // setjmp/longjmp from the runtime used from C: longjmp drops the shadow entries of three frames with INCSSPQ and lands on the ENDBR64 GCC puts after the setjmp call: clean.
 // expect: clean
+// needs: engine=rsp a CET instruction's result (the trace engine cannot give RDSSP, INCSSP, RSTORSSP, SAVEPREVSSP or WRSS their effect)
 #include "cetrt.h"
 
 static jmp_buf env;

@@ -2,6 +2,7 @@
 // options: --ibt=off
 // expect: clean exit=0
 // timeout: 120
+// needs: engine=rsp libgcc's unwinder, which reads the shadow stack with RDSSP
 // Exits 1 if an exception was not caught where it should be.  Dynamically linked: the
 // loader and libstdc++'s start-up make it the slowest case (about 30 000 stops).
 #include <cstdio>

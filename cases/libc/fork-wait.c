@@ -1,6 +1,7 @@
 // A program that forks with glibc and waits for its child: the child runs outside the harness (QEMU detaches it) and must exit normally with 5, which the parent checks; IBT is off because this glibc is not CET-built.
 // options: --ibt=off
 // expect: clean exit=0
+// needs: engine=rsp fork (the child's blocks go into the same log as the parent's)
 // The parent returns 1 if the child did not exit with 5, 2 if fork failed.
 #include <stdio.h>
 #include <sys/wait.h>

@@ -4,6 +4,7 @@
 #include "commands/emulator_stderr.h"
 #include "guest/elf_facts.h"
 #include "engine/engine.h"
+#include "engine/trace/trace_engine.h"
 #include "qemu/process_status.h"
 #include "qemu/qemu_launch.h"
 #include "reports.h"
@@ -31,6 +32,9 @@ typedef struct run_state {
     engine_config config;
     engine eng;
     bool have_engine;
+    bool use_trace;                 /* the trace engine runs the guest, not the RSP one */
+    run_outcome trace_out;
+    bool have_trace;
     char err[4096 + 512];
 } run_state;
 
@@ -91,7 +95,7 @@ static int prepare(run_state *s)
     if (elf_facts_load(s->opt.program, &s->elf, s->err, sizeof s->err) != 0)
         return -1;
     s->have_elf = true;
-    return start_qemu(s);
+    return s->use_trace ? 0 : start_qemu(s);
 }
 
 /* QEMU vanished under the engine: say how, if we can.  A guest that sent itself a
@@ -116,19 +120,25 @@ static void explain_qemu_death(run_state *s)
              wait_status_killed_by(status));
 }
 
+/* What the reports are made of: the engine that ran, or NULL when none did. */
+static const run_outcome *outcome(const run_state *s)
+{
+    return s->have_trace ? &s->trace_out : s->have_engine ? &s->eng.out : NULL;
+}
+
 static int exit_status(const run_state *s)
 {
-    if (!s->have_engine)
+    const run_outcome *o = outcome(s);
+    if (!o)
         return EXIT_HARNESS_ERROR;
-    const engine *e = &s->eng;
     if (s->opt.conformance)
-        return e->conf.has_finding && e->conf.finding.verdict != CONFORMS
+        return s->eng.conf.has_finding && s->eng.conf.finding.verdict != CONFORMS
                    ? s->opt.violation_exitcode : 0;
-    if (e->out.nviolations > 0)
+    if (o->nviolations > 0)
         return s->opt.violation_exitcode;
-    switch (e->out.end) {
-    case END_EXITED: return e->out.exit_code;
-    case END_SIGNALED: return 128 + e->out.exit_signal;
+    switch (o->end) {
+    case END_EXITED: return o->exit_code;
+    case END_SIGNALED: return 128 + o->exit_signal;
     case END_TIMEOUT: return EXIT_TIMEOUT;
     default: return EXIT_HARNESS_ERROR;
     }
@@ -137,11 +147,11 @@ static int exit_status(const run_state *s)
 static void report(run_state *s, double wall_s)
 {
     run_context ctx = {s->opt.program, s->opt.argv, s->opt.argc, s->qemu_path, s->qemu_version, wall_s};
-    const engine *e = s->have_engine ? &s->eng : NULL;
-    const char *message = e ? e->out.message : s->err;
-    json_object *run = run_report_build(e ? &e->out : NULL, e ? &e->conf : NULL, &ctx, message);
+    const run_outcome *o = outcome(s);
+    const char *message = o ? o->message : s->err;
+    json_object *run = run_report_build(o, s->have_engine ? &s->eng.conf : NULL, &ctx, message);
     if (!s->opt.quiet) {
-        if (e)
+        if (o)
             report_console_run(stderr, run, isatty(STDERR_FILENO));
         else
             fprintf(stderr, "cetharness: %s\n", s->err);
@@ -207,8 +217,44 @@ static void run_engine(run_state *s)
      * stderr. */
 }
 
+/* The trace engine launches QEMU itself and never stops the guest. */
+static void run_trace(run_state *s)
+{
+    cet_switches sw;
+    configure_engine(s, &sw);
+    run_outcome_init(&s->trace_out, "trace", &s->config, &s->elf);
+    s->have_trace = true;
+    for (size_t i = 0; i < 2; i++)
+        if (sw.warnings[i][0])
+            run_outcome_warn(&s->trace_out, "%s", sw.warnings[i]);
+    trace_launch l = {.qemu_path = s->qemu_path, .qemu_args = s->opt.qemu_args,
+                      .nqemu_args = s->opt.nqemu_args, .program = s->opt.program,
+                      .argv = (const char *const *)s->opt.argv, .argc = s->opt.argc};
+    trace_engine_run(&l, &s->config, &s->trace_out);
+}
+
+/* --engine=auto: the trace engine where it gives the exact answer (recording every
+ * violation while the guest runs on), the RSP engine where the guest must be stopped
+ * or given answers.  -1 with s->err for a combination that cannot work. */
+static int choose_engine(run_state *s)
+{
+    const run_options *o = &s->opt;
+    if (o->engine == ENGINE_TRACE && (o->conformance || o->on_violation == ON_VIOLATION_SIGNAL)) {
+        snprintf(s->err, sizeof s->err, "--engine=trace cannot %s (use --engine=rsp)",
+                 o->conformance ? "grade an emulator: the emulator's answers are read at each stop"
+                                : "deliver SIGSEGV at the violating instruction");
+        return -1;
+    }
+    s->use_trace = o->engine == ENGINE_TRACE ||
+                   (o->engine == ENGINE_AUTO && !o->conformance &&
+                    o->on_violation == ON_VIOLATION_CONTINUE);
+    return 0;
+}
+
 static void cleanup(run_state *s)
 {
+    if (s->have_trace)
+        run_outcome_free(&s->trace_out);
     if (s->have_engine)
         engine_free(&s->eng);
     /* QEMU first: a stub that sees the connection close hands the pending breakpoint
@@ -240,8 +286,12 @@ int cmd_run(int argc, char **argv)
     qemu_install_cleanup_handlers();
     ignore_sigpipe();
     double t0 = engine_now();
-    if (prepare(&s) == 0)
-        run_engine(&s);
+    if (choose_engine(&s) == 0 && prepare(&s) == 0) {
+        if (s.use_trace)
+            run_trace(&s);
+        else
+            run_engine(&s);
+    }
     report(&s, engine_now() - t0);
     int status = exit_status(&s);
     cleanup(&s);

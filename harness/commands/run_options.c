@@ -7,7 +7,7 @@
 #include <string.h>
 
 enum { OPT_IBT = 256, OPT_SHSTK, OPT_ON_VIOLATION, OPT_JSON, OPT_TIMEOUT, OPT_QEMU,
-       OPT_QEMU_ARG, OPT_VIOLATION_EXITCODE, OPT_QUIET, OPT_NO_FUSION, OPT_CONFORMANCE, OPT_BREAKPOINT_BUDGET,
+       OPT_QEMU_ARG, OPT_VIOLATION_EXITCODE, OPT_QUIET, OPT_NO_FUSION, OPT_CONFORMANCE, OPT_ENGINE, OPT_BREAKPOINT_BUDGET,
        OPT_HELP };
 
 static const struct option long_options[] = {
@@ -22,6 +22,7 @@ static const struct option long_options[] = {
     {"quiet", no_argument, NULL, OPT_QUIET},
     {"no-fusion", no_argument, NULL, OPT_NO_FUSION},
     {"conformance", no_argument, NULL, OPT_CONFORMANCE},
+    {"engine", required_argument, NULL, OPT_ENGINE},
     {"breakpoint-budget", required_argument, NULL, OPT_BREAKPOINT_BUDGET},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
@@ -42,6 +43,10 @@ void run_options_usage(FILE *out)
           "  --qemu-arg ARG           pass ARG to QEMU before the program (repeatable)\n"
           "  --violation-exitcode N   exit status when a violation was found (default 1)\n"
           "  -q, --quiet              no report on stderr\n"
+          "  --engine=rsp|trace|auto  how QEMU is watched: rsp stops the guest at every\n"
+          "                           checked instruction (exact); trace reads QEMU's own\n"
+          "                           log and never stops it (fast; reports only); auto\n"
+          "                           (default): trace with --on-violation=continue, else rsp\n"
           "  --conformance            grade an emulator that enforces CET itself: it executes\n"
           "                           every instruction, the harness compares what it does\n"
           "                           with what CET hardware under Linux does (its options,\n"
@@ -123,6 +128,12 @@ static int apply_option(int c, const char *arg, run_options *o, char *err, size_
     case OPT_QUIET: case 'q': o->quiet = true; return 0;
     case OPT_NO_FUSION: o->no_fusion = true; return 0;
     case OPT_CONFORMANCE: o->conformance = true; return 0;
+    case OPT_ENGINE:
+        if (strcmp(arg, "auto") == 0) { o->engine = ENGINE_AUTO; return 0; }
+        if (strcmp(arg, "rsp") == 0) { o->engine = ENGINE_RSP; return 0; }
+        if (strcmp(arg, "trace") == 0) { o->engine = ENGINE_TRACE; return 0; }
+        snprintf(err, errlen, "--engine takes rsp, trace or auto, not '%s'", arg);
+        return -1;
     case OPT_BREAKPOINT_BUDGET:
         if (parse_number(arg, 1, 1 << 20, &v) == 0 && v == (int)v) { o->breakpoint_budget = (size_t)v; return 0; }
         snprintf(err, errlen, "--breakpoint-budget takes a number from 1 to %d, not '%s'", 1 << 20, arg);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 typedef enum cet_switch { CET_ON, CET_OFF, CET_AUTO } cet_switch;
+typedef enum engine_choice { ENGINE_AUTO, ENGINE_RSP, ENGINE_TRACE } engine_choice;
 
 typedef struct run_options {
     cet_switch ibt, shstk;
@@ -21,6 +22,7 @@ typedef struct run_options {
     int verbose;                    /* -v: trace of stops on stderr */
     bool quiet;                     /* no console report (the suite reads the JSON) */
     bool conformance;               /* grade the emulator's own CET (engine/conformance.h) */
+    engine_choice engine;           /* --engine */
     bool no_fusion;                 /* stop at every return (call_fusion.h), for measuring */
     size_t breakpoint_budget;       /* fixed budget (breakpoint_budget.c); 0: adaptive */
     int violation_exitcode;

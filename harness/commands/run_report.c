@@ -24,7 +24,7 @@ static json_object *violation_json(const run_outcome *out, const violation *v)
     json_object_object_add(o, "type", json_object_new_string(v->ibt ? "ibt" : "shstk"));
     json_object_object_add(o, "reason", json_object_new_string(v->reason));
     json_object_object_add(o, "thread", json_object_new_int(v->thread));
-    json_object_object_add(o, "tid", json_object_new_int64(v->tid));
+    json_object_object_add(o, "tid", v->tid > 0 ? json_object_new_int64(v->tid) : NULL);
     json_object_object_add(o, "pc", hex(v->pc));
     json_object_object_add(o, "pc_symbol", symbol(out, v->pc));
     json_object_object_add(o, "insn", json_object_new_string(v->insn_text));

@@ -70,7 +70,7 @@ void suite_preflight(const suite_ctx *s, case_state *c)
 char **suite_build_argv(const suite_ctx *s, const case_state *c)
 {
     const case_manifest *m = &c->m;
-    size_t n = 0, cap = 13 + s->o->nrun_options + m->noptions;
+    size_t n = 0, cap = 14 + s->o->nrun_options + m->noptions;
     char **argv = calloc(cap, sizeof *argv);
     char timeout[32];
     snprintf(timeout, sizeof timeout, "%g", m->timeout_s > 0 ? m->timeout_s : s->o->timeout_s);
@@ -84,6 +84,11 @@ char **suite_build_argv(const suite_ctx *s, const case_state *c)
     }
     if (argv && s->o->conformance)
         argv[n++] = strdup("--conformance");
+    if (argv && s->o->engine) {
+        char engine[32];
+        snprintf(engine, sizeof engine, "--engine=%s", m->needs_rsp_engine ? "rsp" : s->o->engine);
+        argv[n++] = strdup(engine);
+    }
     for (size_t i = 0; argv && i < s->o->nrun_options; i++)
         argv[n++] = strdup(s->o->run_options[i]);
     for (size_t i = 0; argv && i < m->noptions; i++)

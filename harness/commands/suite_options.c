@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "suite/case_manifest.h"
@@ -18,7 +19,7 @@ void suite_options_usage(FILE *out)
     fputs("usage: cetharness suite [--qemu PATH] [-j N] [--shard I/N] [--filter GLOB]\n"
           "                        [--build-dir DIR] [--timeout S] [--junit FILE]\n"
           "                        [--html FILE] [--json FILE] [--run-option ARG]\n"
-          "                        [--conformance]\n"
+          "                        [--conformance] [--engine E]\n"
           "                        [CASE_OR_DIR...]\n"
           "Runs the corpus cases (default: asm/cases and cases) against their headers.\n"
           "  --qemu PATH        qemu-x86_64 to use (default: $QEMU, else PATH)\n"
@@ -29,6 +30,8 @@ void suite_options_usage(FILE *out)
           "  --timeout S        timeout of cases that state none (default 20)\n"
           "  --run-option ARG   pass ARG to every case's run (repeatable), e.g.\n"
           "                     --run-option=--no-fusion\n"
+          "  --engine E         every case's engine (rsp, trace, auto); a case whose header\n"
+          "                     says needs: engine=rsp runs with the RSP engine\n"
           "  --conformance      grade the emulator (--qemu, its options through\n"
           "                     --run-option=--qemu-arg=...): a case passes when the\n"
           "                     emulator does what CET hardware under Linux does\n"
@@ -76,6 +79,11 @@ static int apply_option(suite_options *o, int c, const char *arg)
         return 0;
     case 'f': o->filter = arg; return 0;
     case 'C': o->conformance = true; return 0;
+    case 'E':
+        if (strcmp(arg, "rsp") && strcmp(arg, "trace") && strcmp(arg, "auto"))
+            return suite_error("--engine takes rsp, trace or auto, not '%s'", arg);
+        o->engine = arg;
+        return 0;
     case 'b': o->build_dir = arg; return 0;
     case 't':
         if (parse_positive(arg, 86400, &o->timeout_s))
@@ -103,6 +111,7 @@ int suite_options_parse(int argc, char **argv, suite_options *o)
         {"html", required_argument, NULL, 'H'},     {"help", no_argument, NULL, 'h'},
         {"run-option", required_argument, NULL, 'R'},
         {"conformance", no_argument, NULL, 'C'},
+        {"engine", required_argument, NULL, 'E'},
         {NULL, 0, NULL, 0},
     };
     optind = 0;

@@ -19,6 +19,7 @@ typedef struct suite_options {
     const char *run_options[SUITE_MAX_RUN_OPTIONS];  /* --run-option, before each case's own */
     size_t nrun_options;
     bool conformance;            /* --conformance: grade the emulator, not the expectations */
+    const char *engine;          /* --engine: passed on, but "rsp" for cases that need it */
     char **roots;
     size_t nroots;
 } suite_options;

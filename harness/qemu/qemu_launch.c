@@ -181,8 +181,10 @@ static char **build_argv(const qemu_launch_opts *o, const qemu_process *p)
     if (!argv)
         return NULL;
     argv[k++] = (char *)p->qemu_path;
-    argv[k++] = "-g";
-    argv[k++] = (char *)p->socket_path;
+    if (!o->no_gdbstub) {
+        argv[k++] = "-g";
+        argv[k++] = (char *)p->socket_path;
+    }
     for (size_t i = 0; i < o->nqemu_args; i++)
         argv[k++] = (char *)o->qemu_args[i];
     argv[k++] = (char *)o->program;

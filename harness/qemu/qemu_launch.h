@@ -19,6 +19,8 @@ typedef struct qemu_launch_opts {
     size_t argc;
     int stderr_fd;               /* > 0: QEMU's (and so the guest's) stderr goes there;
                                     0: inherited */
+    bool no_gdbstub;             /* no -g: the guest runs without a debugger (the trace
+                                    engine reads QEMU's log instead) */
 } qemu_launch_opts;
 
 typedef struct qemu_process {

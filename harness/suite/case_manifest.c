@@ -56,6 +56,7 @@ void case_manifest_free(case_manifest *m)
 {
     free(m->description);
     free(m->needs_model);
+    free(m->needs_rsp_engine);
     free(m->signal);
     for (size_t i = 0; i < m->nviolations; i++)
         manifest_free_violation(&m->violations[i]);

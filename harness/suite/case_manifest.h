@@ -42,6 +42,7 @@ typedef struct case_manifest {
     bool has_needs_qemu;
     int needs_qemu_major, needs_qemu_minor;
     char *needs_model;                 /* "needs: model=NAME", NULL when absent */
+    char *needs_rsp_engine;            /* "needs: engine=rsp REASON": the reason, NULL when absent */
 } case_manifest;
 
 /* Parse a case's header from text.  file names the case in messages.  On failure

@@ -38,10 +38,24 @@ int directive_timeout(case_manifest *m, char *value, char *p, size_t cap)
     return 0;
 }
 
+/* "needs: engine=rsp REASON": the case is exact only under the RSP engine, and says why. */
+static int needs_rsp_engine(case_manifest *m, const char *value, char *p, size_t cap)
+{
+    const char *reason = value + strspn(value, " \t") + strlen("engine=rsp");
+    reason += strspn(reason, " \t");
+    if (!*reason)
+        return manifest_problem(p, cap, "needs: engine=rsp must say why the trace engine is not exact");
+    free(m->needs_rsp_engine);
+    m->needs_rsp_engine = strdup(reason);
+    return m->needs_rsp_engine ? 0 : manifest_problem(p, cap, "out of memory");
+}
+
 int directive_needs(case_manifest *m, char *value, char *p, size_t cap)
 {
     int major, minor, used = 0;
     char feature[64];
+    if (strncmp(value + strspn(value, " \t"), "engine=rsp", strlen("engine=rsp")) == 0)
+        return needs_rsp_engine(m, value, p, cap);
     /* "needs: model=NAME": a behaviour the harness's CET model may not have. */
     if (sscanf(value, " model=%63[a-z0-9-] %n", feature, &used) == 1 && !value[used]) {
         free(m->needs_model);
@@ -51,7 +65,7 @@ int directive_needs(case_manifest *m, char *value, char *p, size_t cap)
     used = 0;
     if (sscanf(value, " qemu>=%d.%d %n", &major, &minor, &used) != 2 || value[used] ||
         major < 0 || minor < 0)
-        return manifest_problem(p, cap, "bad needs: '%s' (qemu>=X.Y or model=NAME)", value);
+        return manifest_problem(p, cap, "bad needs: '%s' (qemu>=X.Y, model=NAME or engine=rsp REASON)", value);
     m->has_needs_qemu = true;
     m->needs_qemu_major = major;
     m->needs_qemu_minor = minor;

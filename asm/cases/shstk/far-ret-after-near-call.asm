@@ -1,5 +1,6 @@
 ; A RETFQ that returns from a near call (the callee builds the CS:RIP pair itself) is a violation: the shadow stack holds return addresses, not the CS/LIP/SSP triple a far call leaves.
 ; expect: violation shstk at=bad_retf reason=far-ret-mismatch
+; needs: engine=rsp far transfers (QEMU's log does not show the code selector)
 ; main -> mid -> fake_far keeps three entries on the shadow stack so every slot RETFQ reads exists.  Under plain QEMU the RETFQ returns to mid and main exits 99.
 %include "rt.inc"
 global main, mid, fake_far, bad_retf

@@ -1,6 +1,7 @@
 ; Under --on-violation=signal the SIGSEGV handler sees what Linux gives for a #CP: si_code SEGV_CPERR (10), si_addr 0, trap number 21 and the error code 1 (near-ret) in the ucontext; it exits 10 when all four hold, 11 when one does not.
 ; options: --on-violation=signal
 ; expect: violation shstk at=bad_ret reason=ret-mismatch exit=10
+; needs: engine=rsp --on-violation=signal (the trace engine cannot stop the guest at the violation)
 ; Under plain QEMU nothing faults: the return goes to evil, which exits 98.
 %include "rt.inc"
 global main, victim, bad_ret, evil, handler

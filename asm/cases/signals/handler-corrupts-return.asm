@@ -1,5 +1,6 @@
 ; A signal handler that overwrites its return address (the restorer) on the normal stack is a violation at its RET, because the kernel's shadow frame holds the real restorer.
 ; expect: violation shstk at=handler_ret reason=ret-mismatch
+; needs: engine=rsp the signal frame's restorer (QEMU's log does not show rt_sigaction's structure)
 ; Under plain QEMU the handler returns to `hijack`, which exits 99.
 %include "rt.inc"
 global main, handler, handler_ret, hijack

@@ -1,5 +1,6 @@
 ; A signal handler that leaves with the CET-aware longjmp discards the handler's entries and the kernel's two signal-frame slots together with INCSSPQ: clean.
 ; expect: clean
+; needs: engine=rsp a CET instruction's result (the trace engine cannot give RDSSP, INCSSP, RSTORSSP, SAVEPREVSSP or WRSS their effect)
 %include "rt.inc"
 global main, handler, after_setjmp
 

@@ -1,5 +1,6 @@
 ; Signal delivery pushes exactly two shadow-stack slots (the frame token and the restorer), so the handler's SSP is 16 below the SSP at the interrupted syscall: main exits 16.
 ; expect: clean exit=16
+; needs: engine=rsp a CET instruction's result (the trace engine cannot give RDSSP, INCSSP, RSTORSSP, SAVEPREVSSP or WRSS their effect)
 ; Under plain QEMU both RDSSPs give 0 and the program exits 0.
 %include "rt.inc"
 global main, handler

@@ -1,5 +1,6 @@
 ; A handler that drops the restorer address from the normal stack and calls rt_sigreturn itself leaves the restorer entry on the shadow stack; the kernel then finds no frame token at SSP and kills the program with SIGSEGV (not a #CP).
 ; expect: crash signal=SEGV
+; needs: engine=rsp a fault the guest must take (the trace engine does not stop the guest to deliver it)
 ; Under plain QEMU rt_sigreturn succeeds and main returns 0.
 %include "rt.inc"
 global main, handler, bad_sigreturn

@@ -1,5 +1,6 @@
 ; A SIGSEGV from a null load two calls deep is caught by a handler that leaves with the CET-aware longjmp: clean.
 ; expect: clean
+; needs: engine=rsp a CET instruction's result (the trace engine cannot give RDSSP, INCSSP, RSTORSSP, SAVEPREVSSP or WRSS their effect)
 %include "rt.inc"
 global main, handler, f1, f2, after_setjmp
 

@@ -1,5 +1,6 @@
 ; arch_prctl(ARCH_SHSTK_STATUS) reports the enabled features; with only the shadow stack on that is ARCH_SHSTK_SHSTK = 1, the exit code.
 ; expect: clean exit=1
+; needs: engine=rsp the kernel's CET ABI (the trace engine cannot answer arch_prctl or map_shadow_stack)
 ; Under plain QEMU arch_prctl fails and the program exits 3.
 %include "rt.inc"
 global main

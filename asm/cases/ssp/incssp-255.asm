@@ -1,6 +1,7 @@
 ; INCSSPQ 255 discards 255 shadow entries at once (the most one instruction can move), which unwinds a 256-deep recursion back to its first frame: clean.
 ; expect: clean
 ; timeout: 30
+; needs: engine=rsp a CET instruction's result (the trace engine cannot give RDSSP, INCSSP, RSTORSSP, SAVEPREVSSP or WRSS their effect)
 %include "rt.inc"
 global main, top, dive, unwind
 

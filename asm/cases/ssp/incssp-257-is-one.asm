@@ -1,5 +1,6 @@
 ; INCSSPQ with a count of 257 discards one entry (bits 7:0 = 1), which together with `add rsp, 8` returns straight to the caller's caller: clean.
 ; expect: clean
+; needs: engine=rsp a CET instruction's result (the trace engine cannot give RDSSP, INCSSP, RSTORSSP, SAVEPREVSSP or WRSS their effect)
 %include "rt.inc"
 global main, outer, inner
 

@@ -1,5 +1,6 @@
 ; A callee that drops its own shadow entry with INCSSPQ 1 and its normal return address with `add rsp, 8` returns straight to its caller's caller: clean.
 ; expect: clean
+; needs: engine=rsp a CET instruction's result (the trace engine cannot give RDSSP, INCSSP, RSTORSSP, SAVEPREVSSP or WRSS their effect)
 %include "rt.inc"
 global main, outer, inner
 

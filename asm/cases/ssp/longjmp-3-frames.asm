@@ -1,5 +1,6 @@
 ; The runtime's CET-aware longjmp from three calls deep discards those frames' shadow entries (and its own) with INCSSPQ and lands on the ENDBR64 after the setjmp call, so main's RET matches: clean.
 ; expect: clean
+; needs: engine=rsp a CET instruction's result (the trace engine cannot give RDSSP, INCSSP, RSTORSSP, SAVEPREVSSP or WRSS their effect)
 %include "rt.inc"
 global main, f1, f2, f3, after_setjmp
 

@@ -1,6 +1,7 @@
 ; A CET-aware longjmp out of a 300-deep recursion needs 301 entries discarded, more than one INCSSPQ can move, so longjmp loops in chunks of 255: clean.
 ; expect: clean
 ; timeout: 30
+; needs: engine=rsp a CET instruction's result (the trace engine cannot give RDSSP, INCSSP, RSTORSSP, SAVEPREVSSP or WRSS their effect)
 %include "rt.inc"
 global main, dive, after_setjmp
 

@@ -1,5 +1,6 @@
 ; With the shadow stack on, `xor eax, eax; rdsspq rax` yields the non-zero SSP, so main exits 42.
 ; expect: clean exit=42
+; needs: engine=rsp a CET instruction's result (the trace engine cannot give RDSSP, INCSSP, RSTORSSP, SAVEPREVSSP or WRSS their effect)
 ; Under plain QEMU RDSSP is a NOP and the program exits 7.
 %include "rt.inc"
 global main

@@ -1,5 +1,6 @@
 ; RDSSPD returns the low 32 bits of the SSP zero-extended, so it equals the low half of RDSSPQ's result: main exits 42.
 ; expect: clean exit=42
+; needs: engine=rsp a CET instruction's result (the trace engine cannot give RDSSP, INCSSP, RSTORSSP, SAVEPREVSSP or WRSS their effect)
 ; Under plain QEMU both are NOPs on zeroed registers and the program exits 7.
 %include "rt.inc"
 global main

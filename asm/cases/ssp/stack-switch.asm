@@ -1,5 +1,6 @@
 ; RSTORSSP onto a map_shadow_stack token plus SAVEPREVSSP switches to the new shadow stack, calls run there, and the same pair with the token SAVEPREVSSP left behind switches back: clean.
 ; expect: clean
+; needs: engine=rsp the kernel's CET ABI (the trace engine cannot answer arch_prctl or map_shadow_stack)
 ; Exit 4: the callee's SSP was not on the new stack; 5: SSP not restored.  Under plain QEMU map_shadow_stack fails and the program exits 3.
 %include "rt.inc"
 global main, on_new_stack

@@ -1,5 +1,6 @@
 ; After arch_prctl enables WRSS, a function that redirects its return both on the normal stack and (with WRSSQ) on the shadow stack returns there cleanly.
 ; expect: clean
+; needs: engine=rsp the kernel's CET ABI (the trace engine cannot answer arch_prctl or map_shadow_stack)
 ; Under plain QEMU arch_prctl fails and the program exits 3.
 %include "rt.inc"
 global main, victim, detour

@@ -1,5 +1,6 @@
 ; WRUSSQ is a supervisor-only instruction, so executing it in user mode raises #GP: SIGSEGV.
 ; expect: crash signal=SEGV
+; needs: engine=rsp a CET instruction's result (the trace engine cannot give RDSSP, INCSSP, RSTORSSP, SAVEPREVSSP or WRSS their effect)
 ; Under plain QEMU WRUSS is undefined: SIGILL.
 %include "rt.inc"
 global main, bad_wruss

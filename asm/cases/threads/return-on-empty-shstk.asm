@@ -1,5 +1,6 @@
 ; A raw clone(CLONE_VM) child that executes RET straight away finds its new shadow stack empty; the shadow-stack read past its top is a #PF, so real hardware kills the process with SIGSEGV, not a #CP.
 ; expect: crash signal=SEGV
+; needs: engine=rsp a fault the guest must take (the trace engine does not stop the guest to deliver it)
 ; The normal stack holds the address of `landing`; under plain QEMU the RET gets there and the process exits 99.
 %include "rt.inc"
 global main, child_ret, landing

@@ -1,5 +1,6 @@
 ; A thread made with CLONE_VM gets its own shadow stack: its SSP is non-zero and differs from main's, so main exits 42.
 ; expect: clean exit=42
+; needs: engine=rsp a CET instruction's result (the trace engine cannot give RDSSP, INCSSP, RSTORSSP, SAVEPREVSSP or WRSS their effect)
 ; Under plain QEMU both RDSSPs give 0 and the program exits 7.
 %include "rt.inc"
 global main, worker

@@ -1,0 +1,78 @@
+/* The blocks QEMU translated, by start address: the latest translation is the one that
+ * runs (JIT code that changed is translated again). */
+#include "decode/insn.h"
+#include "engine/trace/trace_state.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int grow(void **p, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return 0;
+    size_t n = *cap ? *cap : 1024;
+    while (n < need)
+        n *= 2;
+    void *q = realloc(*p, n * size);
+    if (!q)
+        return -1;
+    *p = q;
+    *cap = n;
+    return 0;
+}
+
+static void classify(const trace_state *s, trace_block *b)
+{
+    insn in;
+    b->last_kind = INSN_OTHER;
+    b->last_notrack = false;
+    b->has_cet_insn = false;
+    for (size_t i = 0; i < b->n; i++) {
+        const qlog_insn *q = &s->insns[b->first + i];
+        if (insn_decode(q->bytes, q->len, q->addr, &in) != 0)
+            in.kind = INSN_INVALID;
+        if (in.kind >= INSN_RDSSP && in.kind <= INSN_WRUSS)
+            b->has_cet_insn = true;
+        if (i + 1 == b->n) {
+            b->last_kind = in.kind;
+            b->last_notrack = in.notrack;
+        }
+    }
+}
+
+int trace_add_block(trace_state *s, const qlog_record *rec)
+{
+    if (rec->ninsns == 0)
+        return 0;
+    if (grow((void **)&s->insns, &s->capinsns, s->ninsns + rec->ninsns, sizeof *s->insns) != 0 ||
+        grow((void **)&s->blocks, &s->capblocks, s->nblocks + 1, sizeof *s->blocks) != 0)
+        return -1;
+    memcpy(s->insns + s->ninsns, rec->insns, rec->ninsns * sizeof *rec->insns);
+    trace_block *b = &s->blocks[s->nblocks];
+    b->pc = rec->insns[0].addr;
+    b->first = s->ninsns;
+    b->n = rec->ninsns;
+    s->ninsns += rec->ninsns;
+    classify(s, b);
+    return addr_map_put(&s->block_at, b->pc, ++s->nblocks);
+}
+
+const trace_block *trace_block_at(const trace_state *s, uint64_t pc)
+{
+    uint64_t index;
+    if (!addr_map_get(&s->block_at, pc, &index))
+        return NULL;
+    return &s->blocks[index - 1];
+}
+
+size_t trace_bytes_at(const trace_state *s, uint64_t pc, uint8_t out[4])
+{
+    const trace_block *b = trace_block_at(s, pc);
+    size_t n = 0;
+    for (size_t i = 0; b && i < b->n && n < 4; i++) {
+        const qlog_insn *in = &s->insns[b->first + i];
+        for (size_t k = 0; k < in->len && n < 4; k++)
+            out[n++] = in->bytes[k];
+    }
+    return n;
+}

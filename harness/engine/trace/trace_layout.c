@@ -1,0 +1,54 @@
+/* Where QEMU placed the program and its loader, from the lines -d page writes before
+ * the first instruction: start_code (the program's first executable segment) and entry
+ * (the loader's entry point for a dynamically linked program), for naming addresses. */
+#include "engine/trace/trace_state.h"
+#include "guest/elf_facts.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static bool value_of(const char *line, const char *key, uint64_t *value)
+{
+    size_t n = strlen(key);
+    if (strncmp(line, key, n) != 0 || (line[n] != ' ' && line[n] != '\t'))
+        return false;
+    char *end;
+    *value = strtoull(line + n, &end, 16);
+    return end != line + n;
+}
+
+static uint64_t first_exec_vaddr(const elf_facts *f)
+{
+    for (size_t i = 0; i < f->nsegments; i++)
+        if (f->segments[i].exec)
+            return f->segments[i].vaddr;
+    return 0;
+}
+
+static void place_loader(trace_state *s, uint64_t entry)
+{
+    const elf_facts *elf = s->out->elf;
+    elf_facts interp;
+    char err[512];
+    if (!elf->has_interp || !elf->interp || elf_facts_load(elf->interp, &interp, err, sizeof err) != 0)
+        return;
+    uint64_t base = entry - interp.entry, end = 0;
+    for (size_t i = 0; i < interp.nsegments; i++)
+        if (interp.segments[i].vaddr + interp.segments[i].memsz > end)
+            end = interp.segments[i].vaddr + interp.segments[i].memsz;
+    if (module_map_add(&s->out->modules, base, end, 0, elf->interp) != 0)
+        run_outcome_warn(s->out, "out of memory naming the program interpreter");
+    elf_facts_free(&interp);
+}
+
+void trace_on_other(trace_state *s, const char *line)
+{
+    uint64_t value;
+    const elf_facts *elf = s->out->elf;
+    if (!elf)
+        return;
+    if (value_of(line, "start_code", &value) && elf->is_pie)
+        s->out->load_bias = value - first_exec_vaddr(elf);
+    else if (value_of(line, "entry", &value) && elf->has_interp)
+        place_loader(s, value);
+}

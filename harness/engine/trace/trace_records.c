@@ -1,0 +1,163 @@
+/* The log's system calls, signals and QEMU's page-layout lines: threads that start and
+ * end, signal handlers and rt_sigreturn, the kernel's CET ABI (which QEMU does not
+ * implement: the model's answer is compared with QEMU's), fork and exec (not followed),
+ * and where the program and its loader were placed. */
+#include "engine/trace/trace_state.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { ARCH_SHSTK_ENABLE = 0x5001, ARCH_SHSTK_SHSTK = 1, SYS_ARCH_PRCTL = 158,
+       SYS_MAP_SHADOW_STACK = 453 };
+
+static trace_thread *thread_with_tid(trace_state *s, int64_t tid)
+{
+    for (int i = 0; i < TRACE_MAX_VCPUS; i++)
+        if (s->threads[i].live && s->threads[i].tid == tid)
+            return &s->threads[i];
+    return NULL;
+}
+
+static bool tid_taken(const trace_state *s, int64_t tid)
+{
+    for (int i = 0; i < TRACE_MAX_VCPUS; i++)
+        if (s->threads[i].live && s->threads[i].tid == tid)
+            return true;
+    return false;
+}
+
+/* The thread a system call belongs to: the one whose last block ended in a syscall
+ * (QEMU 9.1 and older print the process id for every thread, so the id decides only
+ * between several such threads), else the one with that id, else the last to run. */
+static trace_thread *thread_for_syscall(trace_state *s, int64_t tid)
+{
+    trace_thread *t = NULL, *last = &s->threads[s->last_vcpu];
+    int candidates = 0;
+    for (int i = 0; i < TRACE_MAX_VCPUS; i++) {
+        trace_thread *c = &s->threads[i];
+        if (!c->live || !c->in_syscall)
+            continue;
+        if (!t || c->tid == tid || (c == last && t->tid != tid))
+            t = c;
+        candidates++;
+    }
+    if (!candidates)
+        t = thread_with_tid(s, tid);
+    if (!t && last->live)
+        t = last;
+    if (t && t->tid < 0 && !tid_taken(s, tid))
+        t->tid = tid;
+    return t;
+}
+
+static bool named(const qlog_record *rec, const char *name)
+{
+    return strcmp(rec->name, name) == 0;
+}
+
+static bool arg_is(const qlog_record *rec, int i, const char *text)
+{
+    return i < rec->nargs && rec->argstr[i] && strcmp(rec->argstr[i], text) == 0;
+}
+
+static int exit_thread(trace_state *s, trace_thread *t)
+{
+    cet_event ev = {.kind = CET_EVENT_THREAD_EXIT, .tid = trace_model_tid(s, t)};
+    cet_verdict v;
+    t->live = false;
+    return cet_model_apply(s->model, &ev, &v);
+}
+
+static void sigreturn(trace_state *s, trace_thread *t)
+{
+    cet_event ev = {.kind = CET_EVENT_SIGRETURN, .tid = trace_model_tid(s, t)};
+    cet_verdict v;
+    t->resolve_next = true;
+    if (cet_model_apply(s->model, &ev, &v) == 0 && v.outcome != CET_NOTHING)
+        run_outcome_warn(s->out, "thread %d: %s: the kernel sends SIGSEGV there (the trace "
+                         "engine does not stop the guest)", t->number, v.note ? v.note : "bad frame");
+}
+
+static void sigaction(trace_state *s, const qlog_record *rec)
+{
+    int sig = rec->nargs > 0 && (rec->numeric_args & 1) ? (int)rec->args[0] : 0;
+    if (sig > 0 && sig < 65 && rec->nargs > 1 && !arg_is(rec, 1, "NULL") && !arg_is(rec, 1, "0"))
+        s->handler_installed[sig] = true;
+}
+
+/* The kernel's CET ABI: QEMU answers EINVAL or ENOSYS; the model says what Linux
+ * answers, and a guest that goes on with QEMU's answer may not do what it does on CET
+ * hardware.  The corpus's own request for the shadow stack, which --shstk fixes, is moot. */
+static int cet_abi(trace_state *s, trace_thread *t, const qlog_record *rec, uint64_t nr)
+{
+    cet_event ev = {.kind = CET_EVENT_SYSCALL, .tid = trace_model_tid(s, t), .u.syscall.nr = nr};
+    cet_verdict v;
+    for (int i = 0; i < rec->nargs && i < 6; i++)
+        ev.u.syscall.args[i] = rec->args[i];
+    if (!cet_model_answers_syscall(nr, ev.u.syscall.args[0]))
+        return 0;
+    if (cet_model_apply(s->model, &ev, &v) != 0)
+        return -1;
+    bool moot = nr == SYS_ARCH_PRCTL && ev.u.syscall.args[0] == ARCH_SHSTK_ENABLE &&
+                ev.u.syscall.args[1] == ARCH_SHSTK_SHSTK;
+    if (!moot && rec->has_result && rec->result != v.result)
+        run_outcome_warn(s->out, "%s(0x%llx, 0x%llx): QEMU answered %lld where Linux with CET "
+                         "answers %lld; the trace engine cannot give the guest that answer "
+                         "(--engine=rsp does)", rec->name, (unsigned long long)ev.u.syscall.args[0],
+                         (unsigned long long)ev.u.syscall.args[1], (long long)rec->result,
+                         (long long)v.result);
+    return 0;
+}
+
+static void not_followed(trace_state *s, const qlog_record *rec)
+{
+    if (named(rec, "execve") || named(rec, "execveat"))
+        run_outcome_warn(s->out, "the guest called %s: the new program runs outside the harness",
+                         rec->name);
+    bool fork_like = named(rec, "fork") || named(rec, "vfork") ||
+                     (named(rec, "clone") && rec->nargs > 0 && rec->argstr[0] &&
+                      !qlog_has_flag(rec->argstr[0], "CLONE_VM"));
+    if (fork_like && !s->forked) {
+        s->forked = true;
+        run_outcome_warn(s->out, "the guest forked: the child is not followed, and the blocks it "
+                         "runs before an exec go into the same log, so later reports may be "
+                         "its (--engine=rsp leaves children alone)");
+    }
+}
+
+int trace_on_syscall(trace_state *s, const qlog_record *rec)
+{
+    trace_thread *t = thread_for_syscall(s, rec->tid);
+    s->out->stats.syscalls++;
+    if (!t)
+        return 0;
+    t->in_syscall = false;
+    not_followed(s, rec);
+    if (named(rec, "exit"))
+        return exit_thread(s, t);
+    if (named(rec, "rt_sigreturn"))
+        sigreturn(s, t);
+    else if (named(rec, "rt_sigaction"))
+        sigaction(s, rec);
+    else if (named(rec, "arch_prctl"))
+        return cet_abi(s, t, rec, SYS_ARCH_PRCTL);
+    else if (named(rec, "map_shadow_stack") || rec->nr == SYS_MAP_SHADOW_STACK)
+        return cet_abi(s, t, rec, SYS_MAP_SHADOW_STACK);
+    return 0;
+}
+
+int trace_on_signal(trace_state *s, const qlog_record *rec)
+{
+    trace_thread *t = rec->tid >= 0 ? thread_with_tid(s, rec->tid) : NULL;
+    if (!t)
+        t = &s->threads[s->last_vcpu];
+    s->out->stats.signals++;
+    s->last_signal = rec->signo;
+    if (!t->live || rec->signo <= 0 || rec->signo >= 65 || !s->handler_installed[rec->signo])
+        return 0;   /* the default action: the guest dies of it, or it is ignored */
+    t->signal = rec->signo;
+    /* A fault interrupts its block; a signal from outside waits for the block's end. */
+    t->signal_sync = rec->has_si_code && rec->si_code > 0;
+    return 0;
+}

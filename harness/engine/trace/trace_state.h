@@ -1,0 +1,86 @@
+/* The trace engine's own state, shared by its files and nobody else. */
+#ifndef HARNESS_TRACE_STATE_H
+#define HARNESS_TRACE_STATE_H
+
+#include "engine/trace/qemu_log.h"
+#include "engine/trace/trace_engine.h"
+#include "model/cet_model.h"
+#include "util/addr_map.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum { TRACE_MAX_VCPUS = 512, TRACE_MAX_DEFERRED = 16 };
+
+/* The restorer the model's signal frames hold (trace_threads.c). */
+extern const uint64_t TRACE_RESTORER_UNKNOWN;
+
+/* A block as QEMU translated it: its instructions in trace_state.insns, and what its
+ * last one is, decoded once (blocks run many times). */
+typedef struct trace_block {
+    uint64_t pc;
+    size_t first, n;
+    int last_kind;               /* insn_kind of the last instruction */
+    bool last_notrack;
+    bool has_cet_insn;           /* RDSSP, INCSSP, ... somewhere in it */
+} trace_block;
+
+/* A transfer whose target is not known yet: a signal came between the block and the
+ * next; it is resolved by the first block after the handler's rt_sigreturn. */
+typedef struct deferred_transfer { bool has_block; size_t block; } deferred_transfer;
+
+typedef struct trace_thread {
+    bool live;
+    int number;                  /* 1, 2, ... in order of first appearance */
+    int64_t tid;                 /* learnt from the system calls; -1 until then */
+    bool has_prev; size_t prev;  /* the last block it executed */
+    bool in_syscall;             /* that block ended with a syscall */
+    int signal;                  /* delivered, its handler's block comes next; 0: none */
+    bool signal_sync;            /* a fault: the interrupted block did not complete */
+    deferred_transfer deferred[TRACE_MAX_DEFERRED]; int ndeferred;
+    bool resolve_next;           /* rt_sigreturn seen: the next block resolves deferred[] */
+} trace_thread;
+
+typedef struct trace_state {
+    const engine_config *opt;
+    run_outcome *out;
+    cet_model *model;
+    qlog_insn *insns; size_t ninsns, capinsns;
+    trace_block *blocks; size_t nblocks, capblocks;
+    addr_map block_at;           /* pc -> index + 1 of its latest translation */
+    trace_thread threads[TRACE_MAX_VCPUS];
+    int thread_numbers;
+    int last_vcpu;               /* of the last block executed */
+    bool first_block_seen;
+    bool stop;                   /* --on-violation=stop: end the guest now */
+    bool forked;
+    bool handler_installed[65];  /* rt_sigaction gave the signal an action */
+    int last_signal;             /* the last signal QEMU delivered (a crash if it ends the guest) */
+    long qemu_pid;
+} trace_state;
+
+/* trace_follow.c: the log, record by record. */
+int trace_state_init(trace_state *s, const engine_config *opt, run_outcome *out, long qemu_pid);
+void trace_state_free(trace_state *s);
+/* Read the log from fd (closed at the end) until it ends or s->stop; 0, or -1 with
+ * s->out->message set. */
+int trace_follow(trace_state *s, int fd);
+
+/* trace_blocks.c */
+int trace_add_block(trace_state *s, const qlog_record *rec);
+const trace_block *trace_block_at(const trace_state *s, uint64_t pc);
+/* Up to 4 bytes at pc from the blocks QEMU translated (0 when none starts there). */
+size_t trace_bytes_at(const trace_state *s, uint64_t pc, uint8_t out[4]);
+
+/* trace_transfers.c: a block executed on a vCPU. */
+int trace_on_exec(trace_state *s, int vcpu, uint64_t pc);
+/* The model event of one transfer; also used when a deferred one is resolved. */
+int trace_transfer(trace_state *s, trace_thread *t, size_t from_block, uint64_t to);
+int64_t trace_model_tid(const trace_state *s, const trace_thread *t);
+
+/* trace_records.c: system calls, signals and QEMU's other lines. */
+int trace_on_syscall(trace_state *s, const qlog_record *rec);
+int trace_on_signal(trace_state *s, const qlog_record *rec);
+void trace_on_other(trace_state *s, const char *line);
+
+#endif

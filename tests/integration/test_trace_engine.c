@@ -1,0 +1,91 @@
+/* The trace engine (--engine=trace): QEMU's own log instead of stops.  The corpus gives
+ * the same verdicts as under the RSP engine (cases that need the exact engine say so in
+ * their headers and run with it); glibc programs with threads computing at once run to
+ * their end, and a violation in one of them is reported in that thread; what happens to
+ * fork and exec is said. */
+#include "run_helpers.h"
+
+#include <criterion/criterion.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <string.h>
+
+enum { REPEATS = 5 };
+
+static bool warned(json_object *run, const char *needle)
+{
+    json_object *ws = json_at(run, "warnings");
+    for (size_t i = 0; ws && i < json_object_array_length(ws); i++)
+        if (strstr(json_object_get_string(json_object_array_get_idx(ws, i)), needle))
+            return true;
+    return false;
+}
+
+Test(trace_engine, corpus_gives_the_rsp_engines_verdicts)
+{
+    char corpus[1024];
+    snprintf(corpus, sizeof corpus, "%s", corpus_path(""));
+    const char *args[] = {"--build-dir", dirname(corpus), "-j", "2", "--engine", "trace", NULL};
+    json_object *suite = suite_report(NULL, args);
+    cr_assert_eq(json_int(suite, "counts.failed"), 0);
+    cr_assert_eq(json_int(suite, "counts.errors"), 0);
+    cr_assert_geq(json_int(suite, "counts.passed"), 140);
+    json_object *cases = json_at(suite, "cases");
+    size_t traced = 0;
+    for (size_t i = 0; i < json_object_array_length(cases); i++) {
+        const char *engine = json_str(json_object_array_get_idx(cases, i), "run.engine");
+        traced += engine && strcmp(engine, "trace") == 0;
+    }
+    cr_assert_geq(traced, 90, "only %zu cases ran under the trace engine", traced);
+    json_object_put(suite);
+}
+
+Test(trace_engine, four_threads_computing_at_once_run_clean_to_their_end)
+{
+    for (int i = 0; i < REPEATS; i++) {
+        harness_result r;
+        const char *args[] = {"--engine=trace", "--ibt=off", "--", prog_path("threads4"), NULL};
+        run_harness(&r, NULL, args);
+        cr_assert_not_null(r.json, "stderr: %s", r.stderr_text);
+        cr_assert_eq(r.status, 0, "run %d: status %d; stderr: %s", i, r.status, r.stderr_text);
+        cr_assert_str_eq(json_str(r.json, "engine"), "trace");
+        cr_assert_eq(json_object_array_length(json_at(r.json, "violations")), 0);
+        harness_result_free(&r);
+    }
+}
+
+Test(trace_engine, a_violation_in_the_third_worker_is_reported_in_its_thread)
+{
+    for (int i = 0; i < REPEATS; i++) {
+        harness_result r;
+        const char *args[] = {"--engine=trace", "--ibt=off", "--on-violation=continue", "--",
+                              prog_path("threads4"), "smash", NULL};
+        run_harness(&r, NULL, args);
+        cr_assert_not_null(r.json, "stderr: %s", r.stderr_text);
+        cr_assert_eq(json_object_array_length(json_at(r.json, "violations")), 1,
+                     "run %d: stderr: %s", i, r.stderr_text);
+        cr_assert_str_eq(json_str(r.json, "violations[0].reason"), "ret-mismatch");
+        cr_assert(strncmp(json_str(r.json, "violations[0].pc_symbol"), "smash", 5) == 0, "%s",
+                  json_str(r.json, "violations[0].pc_symbol"));
+        cr_assert(strncmp(json_str(r.json, "violations[0].target_symbol"), "landing", 7) == 0);
+        cr_assert_gt(json_int(r.json, "violations[0].thread"), 1, "not in the main thread");
+        cr_assert_eq(json_int(r.json, "exit.code"), 7);
+        harness_result_free(&r);
+    }
+}
+
+Test(trace_engine, exec_and_fork_are_said_not_to_be_followed)
+{
+    harness_result r;
+    const char *exec_args[] = {"--engine=trace", "--ibt=off", "--", "/usr/bin/env", "/bin/true", NULL};
+    run_harness(&r, NULL, exec_args);
+    cr_assert_not_null(r.json, "stderr: %s", r.stderr_text);
+    cr_assert(warned(r.json, "execve"), "stderr: %s", r.stderr_text);
+    cr_assert_eq(r.status, 0, "the exec'd program's status; stderr: %s", r.stderr_text);
+    harness_result_free(&r);
+    const char *fork_args[] = {"--engine=trace", "--ibt=off", "--", corpus_path("libc/fork-wait"), NULL};
+    run_harness(&r, NULL, fork_args);
+    cr_assert_not_null(r.json, "stderr: %s", r.stderr_text);
+    cr_assert(warned(r.json, "forked"), "stderr: %s", r.stderr_text);
+    harness_result_free(&r);
+}
