@@ -80,12 +80,24 @@ void report_console_violation(FILE *out, json_object *violation, int color)
     print_shadow_stack(out, violation);
 }
 
+/* Signals a program's own fault raises; SIGTERM, SIGPIPE, SIGKILL... end it from outside. */
+static bool is_fault(const char *signal_name)
+{
+    static const char *const faults[] = {"SIGSEGV", "SIGBUS", "SIGILL", "SIGFPE", "SIGTRAP",
+                                         "SIGABRT", "SIGSYS"};
+    for (size_t i = 0; i < sizeof faults / sizeof *faults; i++)
+        if (strcmp(signal_name, faults[i]) == 0)
+            return true;
+    return false;
+}
+
 static void print_exit(FILE *out, json_object *run)
 {
     json_object *exit_info = rep_field_obj(run, "exit");
     json_object *crash = rep_field_obj(run, "crash");
     const char *status = rep_field_str(exit_info, "status", "");
-    if (crash) {
+    const char *message = rep_field_str(exit_info, "message", "");
+    if (crash && is_fault(rep_field_str(crash, "signal_name", ""))) {
         fprintf(out, "guest killed by %s (crash, no CET cause)",
                 rep_field_str(crash, "signal_name", "a signal"));
         const char *pc = rep_field_str(crash, "pc", NULL);
@@ -98,10 +110,12 @@ static void print_exit(FILE *out, json_object *run)
         fprintf(out, "guest exited with %" PRId64, rep_field_int(exit_info, "code", 0));
     } else if (strcmp(status, "exited") == 0) {
         fprintf(out, "guest stopped by the harness");
+    } else if (strcmp(status, "signaled") == 0 && strncmp(message, "stopped by cetharness", 21) == 0) {
+        fprintf(out, "guest ended by cetharness %s", message + 22);
     } else if (strcmp(status, "signaled") == 0) {
         fprintf(out, "guest killed by %s", rep_field_str(exit_info, "signal_name", "a signal"));
     } else if (strcmp(status, "timeout") == 0) {
-        fprintf(out, "guest timed out");
+        fprintf(out, "guest timed out: %s", *message ? message : "the time limit passed");
     } else {
         fprintf(out, "harness error: %s",
                 rep_field_str(exit_info, "message", "the run did not finish"));
@@ -161,11 +175,15 @@ void report_console_run(FILE *out, json_object *run, int color)
 void report_console_summary(FILE *out, json_object *run)
 {
     json_object *violations = rep_field_array(run, "violations");
-    size_t nv = violations ? json_object_array_length(violations) : 0;
+    size_t kept = violations ? json_object_array_length(violations) : 0;
+    size_t nv = rep_field_has_int(run, "violations_total")
+                    ? (size_t)rep_field_int(run, "violations_total", 0) : kept;
     int exited = strcmp(rep_field_str(rep_field_obj(run, "exit"), "status", ""), "exited") == 0;
     json_object *conformance = rep_field_obj(run, "conformance");
     if (conformance)
         fprintf(out, "conformance: %s; ", rep_field_str(conformance, "verdict", "?"));
+    else if (nv > kept)
+        fprintf(out, "%zu CET violations (the JSON report holds the first %zu); ", nv, kept);
     else if (nv > 0)
         fprintf(out, "%zu CET violation%s; ", nv, nv == 1 ? "" : "s");
     else if (exited && !rep_field_obj(run, "crash"))

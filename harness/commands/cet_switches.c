@@ -38,4 +38,7 @@ void cet_switches_resolve(const run_options *opt, const elf_facts *elf, cet_swit
                  (opt->shstk == CET_AUTO &&
                   auto_switch(elf, "shstk", elf->prop_shstk, interp_known, interp_shstk,
                               out->warnings[1], sizeof out->warnings[1]));
+    if (opt->ibt == CET_AUTO && opt->shstk == CET_AUTO && !elf->prop_ibt && !elf->prop_shstk)
+        snprintf(out->warnings[2], sizeof out->warnings[2], "--ibt=auto and --shstk=auto: %s is "
+                 "not CET-marked, so neither is checked", elf->path ? elf->path : "the program");
 }

@@ -11,7 +11,7 @@
 
 typedef struct cet_switches {
     bool ibt, shstk;
-    char warnings[2][512];         /* why an "auto" turned out off; "" for none */
+    char warnings[3][512];         /* why an "auto" turned out off; "" for none */
 } cet_switches;
 
 void cet_switches_resolve(const run_options *opt, const elf_facts *elf, cet_switches *out);

@@ -12,6 +12,8 @@
 #include "commands/run_options.h"
 #include "commands/run_report.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +87,22 @@ static int start_qemu(run_state *s)
     return connect_to_qemu(s);
 }
 
+/* An unwritable --json path is found before the run, not after it. */
+static int check_json_path(run_state *s)
+{
+    if (!s->opt.json_path)
+        return 0;
+    int fd = open(s->opt.json_path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        snprintf(s->err, sizeof s->err, "cannot write the JSON report %s: %s", s->opt.json_path,
+                 strerror(errno));
+        s->opt.json_path = NULL;   /* said once */
+        return -1;
+    }
+    close(fd);
+    return 0;
+}
+
 static int prepare(run_state *s)
 {
     if (s->opt.conformance && (s->emulator_stderr = emulator_stderr_open(s->err, sizeof s->err)) < 0)
@@ -95,6 +113,12 @@ static int prepare(run_state *s)
     if (elf_facts_load(s->opt.program, &s->elf, s->err, sizeof s->err) != 0)
         return -1;
     s->have_elf = true;
+    if (access(s->opt.program, X_OK) != 0) {
+        snprintf(s->err, sizeof s->err, "%s: not executable (%s)", s->opt.program, strerror(errno));
+        return -1;
+    }
+    if (check_json_path(s) != 0)
+        return -1;
     return s->use_trace ? 0 : start_qemu(s);
 }
 
@@ -203,7 +227,7 @@ static void run_engine(run_state *s)
         return;
     }
     s->have_engine = true;
-    for (size_t i = 0; i < 2; i++)
+    for (size_t i = 0; i < 3; i++)
         if (sw.warnings[i][0])
             engine_warn(&s->eng, "%s", sw.warnings[i]);
     s->eng.qemu_pid = s->qemu.pid;
@@ -224,7 +248,7 @@ static void run_trace(run_state *s)
     configure_engine(s, &sw);
     run_outcome_init(&s->trace_out, "trace", &s->config, &s->elf);
     s->have_trace = true;
-    for (size_t i = 0; i < 2; i++)
+    for (size_t i = 0; i < 3; i++)
         if (sw.warnings[i][0])
             run_outcome_warn(&s->trace_out, "%s", sw.warnings[i]);
     trace_launch l = {.qemu_path = s->qemu_path, .qemu_args = s->opt.qemu_args,

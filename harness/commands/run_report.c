@@ -70,8 +70,12 @@ static json_object *exit_json(const run_outcome *out, bool conformance, const ch
         message = "stopped by cetharness once the conformance verdict was decided";
     else if (end == END_STOPPED)
         message = "stopped by cetharness at the first CET violation (--on-violation=stop)";
-    if (end == END_TIMEOUT)
-        message = "the guest did not finish within the timeout";
+    char limit[96];
+    if (end == END_TIMEOUT) {
+        snprintf(limit, sizeof limit, "the guest did not finish within %g s (--timeout)",
+                 out ? out->opt->timeout_s : 0.0);
+        message = limit;
+    }
     json_object_object_add(o, "message", message && *message ? json_object_new_string(message) : NULL);
     return o;
 }
@@ -162,6 +166,9 @@ json_object *run_report_build(const run_outcome *out, const conformance_state *c
     for (size_t i = 0; out && i < out->nviolations; i++)
         json_object_array_add(vs, violation_json(out, &out->violations[i]));
     json_object_object_add(o, "violations", vs);
+    /* Past MAX_VIOLATIONS the records are counted, not kept. */
+    json_object_object_add(o, "violations_total", json_object_new_int64(
+                               out ? (int64_t)(out->nviolations + out->violations_dropped) : 0));
     json_object *ws = json_object_new_array();
     for (size_t i = 0; out && i < out->nwarnings; i++)
         json_object_array_add(ws, json_object_new_string(out->warnings[i]));

@@ -399,7 +399,7 @@ Test(reports_console, run_summaries)
                            "0x401008 <store_null>\n");
     free(text);
     text = console_run(json_object_object_get(case_named(suite, "shstk/thread-switch"), "run"));
-    cr_expect_str_eq(text, "cetharness: guest timed out\n");
+    cr_expect_str_eq(text, "cetharness: guest timed out: guest did not finish within 20 s\n");
     free(text);
 
     json_object *run = json_object_object_get(case_named(suite, "shstk/ret-after-longjmp"), "run");
@@ -415,6 +415,43 @@ Test(reports_console, run_summaries)
     const char *last = strstr(text, "cetharness: ");
     cr_assert_not_null(last);
     cr_expect_str_eq(last, "cetharness: 2 CET violations; guest exited with 0\n");
+    free(text);
+    json_object_put(suite);
+}
+
+/* Past the kept violations, the count still says how many there were. */
+Test(reports_console, summary_counts_violations_the_json_does_not_hold)
+{
+    json_object *suite = load_fixture();
+    json_object *run = json_object_object_get(case_named(suite, "shstk/ret-after-longjmp"), "run");
+    json_object_object_add(run, "violations_total", json_object_new_int(4828));
+    char *text = console_run(run);
+    cr_expect_not_null(strstr(text, "4828 CET violations (the JSON report holds the first 1)"),
+                       "%s", text);
+    free(text);
+    json_object_put(suite);
+}
+
+/* A signal from outside is no crash; the harness's own SIGKILL says so. */
+Test(reports_console, who_ended_the_guest)
+{
+    json_object *suite = load_fixture();
+    json_object *run = json_object_object_get(case_named(suite, "shstk/crash-segv"), "run");
+    json_object *crash = json_object_object_get(run, "crash");
+    json_object_object_add(crash, "signal_name", json_object_new_string("SIGTERM"));
+    json_object *exit_info = json_object_object_get(run, "exit");
+    json_object_object_add(exit_info, "status", json_object_new_string("signaled"));
+    json_object_object_add(exit_info, "signal_name", json_object_new_string("SIGTERM"));
+    char *text = console_run(run);
+    cr_expect_str_eq(text, "cetharness: guest killed by SIGTERM\n");
+    free(text);
+    json_object_object_add(run, "crash", NULL);
+    json_object_object_add(exit_info, "signal_name", json_object_new_string("SIGKILL"));
+    json_object_object_add(exit_info, "message", json_object_new_string(
+        "stopped by cetharness at the first CET violation (--on-violation=stop)"));
+    text = console_run(run);
+    cr_expect_str_eq(text, "cetharness: guest ended by cetharness at the first CET violation "
+                           "(--on-violation=stop)\n");
     free(text);
     json_object_put(suite);
 }
