@@ -78,7 +78,7 @@ static const kind_by_id fixed_kinds[] = {
     { X86_INS_LOOPE, INSN_JCC },      { X86_INS_LOOPNE, INSN_JCC },
     { X86_INS_JRCXZ, INSN_JCC },      { X86_INS_JECXZ, INSN_JCC },
     { X86_INS_JCXZ, INSN_JCC },       { X86_INS_ENDBR64, INSN_ENDBR64 },
-    { X86_INS_ENDBR32, INSN_ENDBR32 },
+    { X86_INS_ENDBR32, INSN_ENDBR32 }, { X86_INS_CPUID, INSN_CPUID },
 };
 
 static insn_kind fixed_kind(unsigned id)
@@ -329,6 +329,7 @@ static const char *const kind_names[] = {
     [INSN_SYSCALL] = "syscall",            [INSN_INT] = "int",
     [INSN_HALT] = "halt",                  [INSN_ENDBR64] = "endbr64",
     [INSN_ENDBR32] = "endbr32",            [INSN_RDSSP] = "rdssp",
+    [INSN_CPUID] = "cpuid",
     [INSN_INCSSP] = "incssp",              [INSN_SAVEPREVSSP] = "saveprevssp",
     [INSN_RSTORSSP] = "rstorssp",          [INSN_SETSSBSY] = "setssbsy",
     [INSN_CLRSSBSY] = "clrssbsy",          [INSN_WRSS] = "wrss",

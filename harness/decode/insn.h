@@ -48,6 +48,7 @@ typedef enum insn_kind {
     INSN_CLRSSBSY,       /* F3 0F AE /6, memory; .mem */
     INSN_WRSS,           /* [REX.W] 0F 38 F6 /r, memory; .mem, .reg = source, .wide */
     INSN_WRUSS,          /* 66 [REX.W] 0F 38 F5 /r, memory; .mem, .reg = source, .wide */
+    INSN_CPUID,          /* 0F A2: a CET CPU reports CET_SS and CET_IBT in leaf 7 */
     INSN_INVALID,        /* could not be decoded */
 } insn_kind;
 

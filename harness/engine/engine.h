@@ -45,6 +45,8 @@ typedef struct guest_thread {
     uint64_t step_to;               /* STEP_RUN_TO: where it will stop */
     bool step_to_temporary;         /* the breakpoint at step_to is ours for this step only */
     bool in_syscall;                /* the step runs a syscall: post-syscall work pending */
+    bool in_cpuid;                  /* the step runs CPUID: its answer is to be amended */
+    uint32_t cpuid_leaf, cpuid_subleaf;
     uint64_t syscall_nr, syscall_args[6];
 } guest_thread;
 
@@ -158,6 +160,9 @@ int handle_syscall_done(engine *e, guest_thread *t);
  * (or, with has_to false, never: exit and execve). */
 int engine_run_to(engine *e, bool has_to, uint64_t to, bool in_syscall, resume_action *how);
 int handle_signal_stop(engine *e, int gdb_signal, resume_action *how);
+int handle_cpuid(engine *e, const insn *in, resume_action *how);
+/* After the step over CPUID: give its answer the CET bits the model reports. */
+int handle_cpuid_done(engine *e, guest_thread *t);
 /* --on-violation=signal: deliver SIGSEGV for the #CP v as Linux does (cp_signal.c). */
 int engine_signal_cp(engine *e, const cet_verdict *v, resume_action *how);
 /* At a SIGTRAP stop: is this the handler entry whose frame must be patched?  Patches it. */

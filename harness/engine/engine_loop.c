@@ -42,6 +42,8 @@ static int finish_step(engine *e, guest_thread *t)
         if (handle_syscall_done(e, t) != 0)
             return -1;
     }
+    if (t->in_cpuid && handle_cpuid_done(e, t) != 0)
+        return -1;
     return engine_explore(e, e->regs.rip);
 }
 

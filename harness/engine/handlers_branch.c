@@ -329,6 +329,7 @@ stop_handler engine_handler_for(insn_kind kind)
         [INSN_CLRSSBSY] = handle_cet_insn,
         [INSN_WRSS] = handle_cet_insn,
         [INSN_WRUSS] = handle_cet_insn,
+        [INSN_CPUID] = handle_cpuid,
     };
     return kind <= INSN_INVALID ? table[kind] : NULL;
 }

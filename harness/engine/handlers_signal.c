@@ -16,6 +16,7 @@ static int settle_step(engine *e, guest_thread *t)
         return -1;
     t->stepping = STEP_NONE;
     t->in_syscall = false;
+    t->in_cpuid = false;   /* the CPUID may not have run */
     return syscall_done ? handle_syscall_done(e, t) : 0;
 }
 

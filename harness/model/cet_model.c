@@ -20,6 +20,7 @@ static const model_handler handlers[CET_EVENT_KINDS] = {
     [CET_EVENT_SIGNAL] = model_signal,
     [CET_EVENT_SIGRETURN] = model_sigreturn,
     [CET_EVENT_RESYNC] = model_resync,
+    [CET_EVENT_CPUID] = model_cpuid,
 };
 
 static const char *const kind_names[CET_EVENT_KINDS] = {
@@ -29,7 +30,7 @@ static const char *const kind_names[CET_EVENT_KINDS] = {
     [CET_EVENT_FAR_RET] = "far-ret", [CET_EVENT_CET_INSN] = "cet-insn",
     [CET_EVENT_SYSCALL] = "syscall", [CET_EVENT_SIGACTION] = "sigaction",
     [CET_EVENT_SIGNAL] = "signal", [CET_EVENT_SIGRETURN] = "sigreturn",
-    [CET_EVENT_RESYNC] = "resync",
+    [CET_EVENT_RESYNC] = "resync",       [CET_EVENT_CPUID] = "cpuid",
 };
 
 const char *cet_event_kind_name(cet_event_kind kind)

@@ -50,6 +50,7 @@ typedef enum cet_event_kind {
     CET_EVENT_SIGNAL,            /* a signal is about to be delivered to the thread */
     CET_EVENT_SIGRETURN,         /* rt_sigreturn */
     CET_EVENT_RESYNC,            /* not CET: after a reported near-ret #CP the run goes on */
+    CET_EVENT_CPUID,             /* CPUID ran, with the emulator's answer */
     CET_EVENT_KINDS
 } cet_event_kind;
 
@@ -82,6 +83,7 @@ typedef struct cet_event {
         struct { uint64_t nr, args[6]; } syscall;
         struct { int sig; uint64_t handler, flags, restorer; } sigaction;
         struct { int sig; } signal;
+        struct { uint32_t leaf, subleaf, eax, ebx, ecx, edx; } cpuid;
     } u;
 } cet_event;
 
@@ -117,6 +119,8 @@ typedef struct cet_verdict {
                                     (the call fails with -EFAULT if that write faults) */
     uint64_t memory_address, memory_value;
     uint64_t handler;            /* CET_EVENT_SIGNAL: the handler that runs, 0 for none */
+    bool sets_cpuid;             /* CET_EVENT_CPUID: ecx and edx as a CET CPU answers */
+    uint32_t cpuid_ecx, cpuid_edx;
 } cet_verdict;
 
 cet_model *cet_model_new(const cet_model_config *config);

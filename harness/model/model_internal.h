@@ -51,5 +51,6 @@ int model_syscall(cet_model *m, const cet_event *ev, cet_verdict *v);
 int model_sigaction(cet_model *m, const cet_event *ev, cet_verdict *v);
 int model_signal(cet_model *m, const cet_event *ev, cet_verdict *v);
 int model_sigreturn(cet_model *m, const cet_event *ev, cet_verdict *v);
+int model_cpuid(cet_model *m, const cet_event *ev, cet_verdict *v);
 
 #endif

@@ -178,3 +178,23 @@ Test(model_cet_insns, wrss_over_a_return_address_makes_the_ret_a_cp)
     cr_assert_eq(v.expected, 0);
     cet_model_free(m);
 }
+
+static cet_event ev_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t ecx, uint32_t edx)
+{
+    return (cet_event){.kind = CET_EVENT_CPUID, .u.cpuid = {leaf, subleaf, 0, 0, ecx, edx}};
+}
+
+Test(model_cet_insns, cpuid_leaf_7_reports_the_cet_features_the_model_has_on)
+{
+    cet_model *m = new_model(true, true);
+    cet_verdict v = apply(m, ev_cpuid(7, 0, 0x1, 0x2));
+    cr_assert(v.sets_cpuid);
+    cr_assert_eq(v.cpuid_ecx, 0x1u | (1u << 7), "CET_SS");
+    cr_assert_eq(v.cpuid_edx, 0x2u | (1u << 20), "CET_IBT");
+    cr_assert_not(apply(m, ev_cpuid(7, 1, 0, 0)).sets_cpuid, "only subleaf 0");
+    cr_assert_not(apply(m, ev_cpuid(1, 0, 0, 0)).sets_cpuid, "only leaf 7");
+    cet_model_free(m);
+    m = new_model_config((cet_model_config){.ibt = false, .shstk = false});
+    cr_assert_not(apply(m, ev_cpuid(7, 0, 0, 0)).sets_cpuid, "nothing on: nothing reported");
+    cet_model_free(m);
+}
