@@ -151,6 +151,15 @@ static int apply_option(int c, const char *arg, run_options *o, char *err, size_
     return -1;
 }
 
+/* getopt leaves optind past a bad option, or on it when it sat in a cluster of short
+ * ones ("-qemu-arg" is -q -e ...): name the argument the user wrote. */
+static const char *offending_argument(int argc, char **argv)
+{
+    if (optind < argc && argv[optind][0] == '-' && optopt > 0 && strchr(argv[optind], optopt))
+        return argv[optind];
+    return argv[optind - 1];
+}
+
 int run_options_parse(int argc, char **argv, run_options *o, char *err, size_t errlen)
 {
     memset(o, 0, sizeof *o);
@@ -167,8 +176,10 @@ int run_options_parse(int argc, char **argv, run_options *o, char *err, size_t e
             return 1;
         }
         if (c == '?' || c == ':') {
-            snprintf(err, errlen, "unknown or incomplete option '%s' (see cetharness run --help)",
-                     argv[optind - 1]);
+            const char *bad = offending_argument(argc, argv);
+            bool one_dash = bad[0] == '-' && bad[1] != '-' && strlen(bad) > 2;
+            snprintf(err, errlen, "unknown or incomplete option '%s'%s%s (see cetharness run --help)",
+                     bad, one_dash ? "; long options take two dashes: -" : "", one_dash ? bad : "");
             return -1;
         }
         if (apply_option(c, optarg, o, err, errlen) != 0)

@@ -1,0 +1,36 @@
+/* cetharness run's command line: the messages a user sees for a mistyped option. */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "commands/run_options.h"
+
+static int parse(char **argv, int argc, run_options *o, char *err, size_t cap)
+{
+    return run_options_parse(argc, argv, o, err, cap);
+}
+
+Test(run_options, a_long_option_with_one_dash_is_named_as_written)
+{
+    char *argv[] = {"run", "-qemu-arg", "x", "--", "prog", NULL};
+    run_options o;
+    char err[512];
+    cr_assert_eq(parse(argv, 5, &o, err, sizeof err), -1);
+    cr_assert(strstr(err, "'-qemu-arg'"), "%s", err);
+    cr_assert(strstr(err, "--qemu-arg"), "%s", err);
+    run_options_free(&o);
+}
+
+Test(run_options, engine_and_conformance_are_parsed)
+{
+    char *argv[] = {"run", "--engine=trace", "--on-violation=continue", "--", "prog", NULL};
+    run_options o;
+    char err[512];
+    cr_assert_eq(parse(argv, 5, &o, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(o.engine, ENGINE_TRACE);
+    cr_assert_eq(o.on_violation, ON_VIOLATION_CONTINUE);
+    run_options_free(&o);
+    char *bad[] = {"run", "--engine=fast", "--", "prog", NULL};
+    cr_assert_eq(parse(bad, 4, &o, err, sizeof err), -1);
+    cr_assert(strstr(err, "rsp, trace or auto"), "%s", err);
+    run_options_free(&o);
+}
