@@ -5,15 +5,7 @@
 global main
 
 main:
-    push rbx
-    mov eax, 7
-    xor ecx, ecx
-    cpuid
-    mov eax, ecx
-    shr eax, 7
-    and eax, 1                  ; CET_SS
-    shr edx, 20
-    and edx, 1                  ; CET_IBT
-    lea eax, [rax + 2 * rdx]
-    pop rbx
+    sub rsp, 8
+    call rt_cpuid_cet
+    add rsp, 8
     ret
