@@ -21,6 +21,7 @@ int trace_state_init(trace_state *s, const engine_config *opt, run_outcome *out,
 
 void trace_state_free(trace_state *s)
 {
+    trace_files_free(s);
     cet_model_free(s->model);
     addr_map_free(&s->block_at);
     free(s->insns);

@@ -134,6 +134,7 @@ int trace_on_syscall(trace_state *s, const qlog_record *rec)
         return 0;
     t->in_syscall = false;
     not_followed(s, rec);
+    trace_on_file_syscall(s, rec);
     if (named(rec, "exit"))
         return exit_thread(s, t);
     if (named(rec, "rt_sigreturn"))

@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-enum { TRACE_MAX_VCPUS = 512, TRACE_MAX_DEFERRED = 16 };
+enum { TRACE_MAX_VCPUS = 512, TRACE_MAX_DEFERRED = 16, TRACE_MAX_FDS = 1024 };
 
 /* The restorer the model's signal frames hold (trace_threads.c). */
 extern const uint64_t TRACE_RESTORER_UNKNOWN;
@@ -56,6 +56,7 @@ typedef struct trace_state {
     bool forked;
     bool handler_installed[65];  /* rt_sigaction gave the signal an action */
     int last_signal;             /* the last signal QEMU delivered (a crash if it ends the guest) */
+    char *fd_paths[TRACE_MAX_FDS];  /* what the guest opened, to name the files it maps */
     long qemu_pid;
 } trace_state;
 
@@ -77,6 +78,10 @@ int trace_on_exec(trace_state *s, int vcpu, uint64_t pc);
 /* The model event of one transfer; also used when a deferred one is resolved. */
 int trace_transfer(trace_state *s, trace_thread *t, size_t from_block, uint64_t to);
 int64_t trace_model_tid(const trace_state *s, const trace_thread *t);
+
+/* trace_files.c: files the guest opens and maps, for naming addresses in reports. */
+void trace_on_file_syscall(trace_state *s, const qlog_record *rec);
+void trace_files_free(trace_state *s);
 
 /* trace_records.c: system calls, signals and QEMU's other lines. */
 int trace_on_syscall(trace_state *s, const qlog_record *rec);

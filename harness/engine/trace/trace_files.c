@@ -1,0 +1,60 @@
+/* Naming the files the guest maps (its shared libraries), from the log alone: openat
+ * says which path a descriptor is, mmap where that file went.  The RSP engine reads
+ * QEMU's /proc/PID/fd at the stop instead; here the guest has long closed the
+ * descriptor by the time its log line is read. */
+#include "engine/trace/trace_state.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void forget_fd(trace_state *s, int64_t fd)
+{
+    if (fd >= 0 && fd < TRACE_MAX_FDS) {
+        free(s->fd_paths[fd]);
+        s->fd_paths[fd] = NULL;
+    }
+}
+
+/* openat(dirfd, "path", flags) = fd: the path without its quotes. */
+static void opened(trace_state *s, const qlog_record *rec, int path_arg)
+{
+    const char *p = rec->nargs > path_arg ? rec->argstr[path_arg] : NULL;
+    if (!rec->has_result || rec->result < 0 || rec->result >= TRACE_MAX_FDS || !p || p[0] != '"')
+        return;
+    size_t n = strlen(p + 1);
+    if (n == 0 || p[n] != '"')
+        return;
+    forget_fd(s, rec->result);
+    s->fd_paths[rec->result] = strndup(p + 1, n - 1);
+}
+
+/* mmap(addr, len, prot, flags, fd, offset) = addr of a file the guest opened. */
+static void mapped(trace_state *s, const qlog_record *rec)
+{
+    int64_t fd = (int64_t)rec->args[4];
+    if (!rec->has_result || rec->result < 0 || rec->nargs < 6 || fd < 0 || fd >= TRACE_MAX_FDS ||
+        !s->fd_paths[fd])
+        return;
+    if (module_map_add(&s->out->modules, (uint64_t)rec->result, rec->args[1], rec->args[5],
+                       s->fd_paths[fd]) != 0)
+        run_outcome_warn(s->out, "out of memory naming the file mapped at 0x%llx",
+                         (unsigned long long)rec->result);
+}
+
+void trace_on_file_syscall(trace_state *s, const qlog_record *rec)
+{
+    if (strcmp(rec->name, "openat") == 0)
+        opened(s, rec, 1);
+    else if (strcmp(rec->name, "open") == 0)
+        opened(s, rec, 0);
+    else if (strcmp(rec->name, "mmap") == 0)
+        mapped(s, rec);
+    else if (strcmp(rec->name, "close") == 0 && rec->nargs > 0)
+        forget_fd(s, (int64_t)rec->args[0]);
+}
+
+void trace_files_free(trace_state *s)
+{
+    for (int i = 0; i < TRACE_MAX_FDS; i++)
+        forget_fd(s, i);
+}
