@@ -122,15 +122,21 @@ static int prepare(run_state *s)
     return s->use_trace ? 0 : start_qemu(s);
 }
 
+/* QEMU lost the connection: give it a second to end; its wait status in *status. */
+static bool qemu_ended(run_state *s, int *status)
+{
+    for (int i = 0; i < 100 && s->qemu_started && !qemu_exited(&s->qemu, status); i++)
+        usleep(10000);
+    return s->qemu_started && qemu_exited(&s->qemu, status);
+}
+
 /* QEMU vanished under the engine: say how, if we can.  A guest that sent itself a
  * fatal signal takes QEMU with it, and QEMU 10 and later, like every QEMU for SIGKILL,
  * die of it before the stub reports "X". */
 static void explain_qemu_death(run_state *s)
 {
     int status;
-    for (int i = 0; i < 100 && s->qemu_started && !qemu_exited(&s->qemu, &status); i++)
-        usleep(10000);
-    if (!s->qemu_started || !qemu_exited(&s->qemu, &status) || !wait_status_killed_by(status))
+    if (!qemu_ended(s, &status) || !wait_status_killed_by(status))
         return;
     int sig = wait_status_killed_by(status);
     if (sig == s->eng.guest_self_signal) {
@@ -206,10 +212,7 @@ static void grade_conformance(run_state *s)
 {
     char how[128] = "", status_text[64], tail[2048];
     int status;
-    bool vanished = s->eng.out.end == END_ERROR;
-    for (int i = 0; vanished && i < 100 && s->qemu_started && !qemu_exited(&s->qemu, &status); i++)
-        usleep(10000);
-    if (vanished && s->qemu_started && qemu_exited(&s->qemu, &status))
+    if (s->eng.out.end == END_ERROR && qemu_ended(s, &status))
         snprintf(how, sizeof how, "ended QEMU (%s)",
                  describe_wait_status(status, status_text, sizeof status_text));
     qemu_stop(&s->qemu);   /* all of QEMU's stderr is written once it is gone */

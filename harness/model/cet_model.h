@@ -144,6 +144,11 @@ bool cet_model_read_shadow(const cet_model *m, uint64_t addr, uint64_t *value);
 
 /* Is this system call part of the CET ABI the model answers (CET_EVENT_SYSCALL)? */
 bool cet_model_answers_syscall(uint64_t nr, uint64_t arg0);
+/* Is it the program asking for the shadow stack while the harness's switch decides it
+ * (on from the first instruction, or off and locked)?  Then the answer tells nothing
+ * about the program's CET behaviour: engines that cannot give it need not say so, and
+ * conformance mode does not grade it. */
+bool cet_model_shstk_request_is_moot(const cet_model *m, uint64_t nr, const uint64_t *args);
 
 const char *cet_event_kind_name(cet_event_kind kind);
 /* The Linux signal a fault verdict becomes: SIGILL for #UD, SIGSEGV for the rest. */

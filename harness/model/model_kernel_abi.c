@@ -123,3 +123,9 @@ bool cet_model_answers_syscall(uint64_t nr, uint64_t arg0)
     return (nr == SYS_ARCH_PRCTL && arg0 >= ARCH_SHSTK_ENABLE && arg0 <= ARCH_SHSTK_STATUS) ||
            nr == SYS_MAP_SHADOW_STACK;
 }
+
+bool cet_model_shstk_request_is_moot(const cet_model *m, uint64_t nr, const uint64_t *args)
+{
+    return !m->config.shstk_follows_program && nr == SYS_ARCH_PRCTL &&
+           args[0] == ARCH_SHSTK_ENABLE && args[1] == ARCH_SHSTK_SHSTK;
+}

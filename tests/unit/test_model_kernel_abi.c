@@ -199,3 +199,17 @@ Test(model_kernel_abi, with_the_shadow_stack_off_a_handler_runs_without_a_frame)
     cr_assert_eq(apply(m, back).outcome, CET_NOTHING);
     cet_model_free(m);
 }
+
+Test(model_kernel_abi, asking_for_the_shadow_stack_is_moot_only_when_the_switch_decides)
+{
+    uint64_t enable[6] = {ARCH_SHSTK_ENABLE, SHSTK}, wrss[6] = {ARCH_SHSTK_ENABLE, WRSS};
+    cet_model *fixed = new_model_config((cet_model_config){.shstk = true});
+    cr_assert(cet_model_shstk_request_is_moot(fixed, SYS_ARCH_PRCTL, enable));
+    cr_assert_not(cet_model_shstk_request_is_moot(fixed, SYS_ARCH_PRCTL, wrss));
+    cr_assert_not(cet_model_shstk_request_is_moot(fixed, SYS_MAP_SHADOW_STACK, enable));
+    cet_model_free(fixed);
+    cet_model *linux_like = new_model(false, false);
+    cr_assert_not(cet_model_shstk_request_is_moot(linux_like, SYS_ARCH_PRCTL, enable),
+                  "a program that turns the shadow stack on itself is answered");
+    cet_model_free(linux_like);
+}

@@ -8,8 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { ARCH_SHSTK_ENABLE = 0x5001, ARCH_SHSTK_SHSTK = 1, SYS_ARCH_PRCTL = 158,
-       SYS_MAP_SHADOW_STACK = 453 };
+enum { SYS_ARCH_PRCTL = 158, SYS_MAP_SHADOW_STACK = 453 };
 
 static trace_thread *thread_with_tid(trace_state *s, int64_t tid)
 {
@@ -88,7 +87,7 @@ static void sigaction(trace_state *s, const qlog_record *rec)
 
 /* The kernel's CET ABI: QEMU answers EINVAL or ENOSYS; the model says what Linux
  * answers, and a guest that goes on with QEMU's answer may not do what it does on CET
- * hardware.  The corpus's own request for the shadow stack, which --shstk fixes, is moot. */
+ * hardware (except for a request the harness's switch makes moot). */
 static int cet_abi(trace_state *s, trace_thread *t, const qlog_record *rec, uint64_t nr)
 {
     cet_event ev = {.kind = CET_EVENT_SYSCALL, .tid = trace_model_tid(s, t), .u.syscall.nr = nr};
@@ -99,8 +98,7 @@ static int cet_abi(trace_state *s, trace_thread *t, const qlog_record *rec, uint
         return 0;
     if (cet_model_apply(s->model, &ev, &v) != 0)
         return -1;
-    bool moot = nr == SYS_ARCH_PRCTL && ev.u.syscall.args[0] == ARCH_SHSTK_ENABLE &&
-                ev.u.syscall.args[1] == ARCH_SHSTK_SHSTK;
+    bool moot = cet_model_shstk_request_is_moot(s->model, nr, ev.u.syscall.args);
     if (!moot && rec->has_result && rec->result != v.result)
         run_outcome_warn(s->out, "%s(0x%llx, 0x%llx): QEMU answered %lld where Linux with CET "
                          "answers %lld; the trace engine cannot give the guest that answer "
