@@ -54,12 +54,10 @@ void engine_free(engine *e)
 
 void engine_warn(engine *e, const char *fmt, ...)
 {
-    char buf[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
+    run_outcome_vwarn(&e->out, fmt, ap);
     va_end(ap);
-    run_outcome_warn(&e->out, "%s", buf);
 }
 
 int engine_fail(engine *e, const char *fmt, ...)

@@ -26,11 +26,16 @@ void run_outcome_free(run_outcome *o)
 
 void run_outcome_warn(run_outcome *o, const char *fmt, ...)
 {
-    char buf[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
+    run_outcome_vwarn(o, fmt, ap);
     va_end(ap);
+}
+
+void run_outcome_vwarn(run_outcome *o, const char *fmt, va_list ap)
+{
+    char buf[512];
+    vsnprintf(buf, sizeof buf, fmt, ap);
     for (size_t i = 0; i < o->nwarnings; i++)
         if (strcmp(o->warnings[i], buf) == 0)
             return;

@@ -8,6 +8,7 @@
 #include "guest/elf_facts.h"
 #include "guest/module_map.h"
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -52,6 +53,7 @@ void run_outcome_init(run_outcome *o, const char *engine_name, const engine_conf
 void run_outcome_free(run_outcome *o);
 /* A warning for the report, once per text. */
 void run_outcome_warn(run_outcome *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void run_outcome_vwarn(run_outcome *o, const char *fmt, va_list ap);
 /* A new violation record, zeroed; NULL when MAX_VIOLATIONS are kept (it is counted). */
 violation *run_outcome_add_violation(run_outcome *o);
 /* "f+0x4" in the program, "f+0x4 in libc.so.6" or "libc.so.6+0x1f662" elsewhere, "". */
