@@ -34,6 +34,7 @@ void cet_switches_resolve(const run_options *opt, const elf_facts *elf, cet_swit
     out->ibt = opt->ibt == CET_ON ||
                (opt->ibt == CET_AUTO && auto_switch(elf, "ibt", elf->prop_ibt, interp_known,
                                                     interp_ibt, out->warnings[0], sizeof out->warnings[0]));
+    out->shstk_follows_program = opt->shstk == CET_LINUX;
     out->shstk = opt->shstk == CET_ON ||
                  (opt->shstk == CET_AUTO &&
                   auto_switch(elf, "shstk", elf->prop_shstk, interp_known, interp_shstk,

@@ -11,6 +11,7 @@
 
 typedef struct cet_switches {
     bool ibt, shstk;
+    bool shstk_follows_program;    /* --shstk=linux */
     char warnings[3][512];         /* why an "auto" turned out off; "" for none */
 } cet_switches;
 

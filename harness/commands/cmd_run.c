@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 enum { EXIT_HARNESS_ERROR = 125, EXIT_TIMEOUT = 125, CONNECT_TIMEOUT_MS = 10000 };
@@ -192,12 +193,25 @@ static void report(run_state *s, double wall_s)
     json_object_put(run);
 }
 
+/* The size Linux gives a shadow stack it allocates: PAGE_ALIGN(min(RLIMIT_STACK,
+ * 4 GiB)).  QEMU's guest runs under the harness's limits, so they are the guest's. */
+static uint64_t kernel_shadow_stack_size(void)
+{
+    const uint64_t cap = 1ULL << 32;
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_STACK, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > cap)
+        return cap;
+    return ((uint64_t)rl.rlim_cur + 4095) & ~4095ULL;
+}
+
 static void configure_engine(run_state *s, cet_switches *sw)
 {
     cet_switches_resolve(&s->opt, &s->elf, sw);
     s->config = (engine_config){
         .ibt = sw->ibt,
         .shstk = sw->shstk,
+        .shstk_follows_program = sw->shstk_follows_program,
+        .shadow_stack_size = kernel_shadow_stack_size(),
         .on_violation = s->opt.on_violation,
         .timeout_s = s->opt.timeout_s,
         .verbose = s->opt.verbose,

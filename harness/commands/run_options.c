@@ -33,7 +33,10 @@ void run_options_usage(FILE *out)
     fputs("usage: cetharness run [options] -- PROGRAM [ARGS...]\n"
           "  --ibt=on|off|auto        model indirect-branch tracking (default on; auto: the\n"
           "                           GNU property of the program and of its loader)\n"
-          "  --shstk=on|off|auto      model the shadow stack (default on; auto: likewise)\n"
+          "  --shstk=on|off|auto|linux\n"
+          "                           model the shadow stack (default on: from the first\n"
+          "                           instruction; auto: likewise; linux: off until the program\n"
+          "                           enables it with arch_prctl, as under Linux)\n"
           "  --on-violation=stop|continue|signal\n"
           "                           stop the guest at the first violation (default), record all\n"
           "                           and go on, or deliver SIGSEGV to the guest\n"
@@ -69,7 +72,7 @@ const char *violation_mode_name(violation_mode m)
 static int parse_switch(const char *value, cet_switch *out)
 {
     static const struct { const char *name; cet_switch value; } table[] = {
-        {"on", CET_ON}, {"off", CET_OFF}, {"auto", CET_AUTO}};
+        {"on", CET_ON}, {"off", CET_OFF}, {"auto", CET_AUTO}, {"linux", CET_LINUX}};
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
         if (strcmp(value, table[i].name) == 0) {
             *out = table[i].value;
@@ -104,12 +107,12 @@ static int apply_option(int c, const char *arg, run_options *o, char *err, size_
     double v;
     switch (c) {
     case OPT_IBT:
-        if (parse_switch(arg, &o->ibt) == 0) return 0;
+        if (parse_switch(arg, &o->ibt) == 0 && o->ibt != CET_LINUX) return 0;
         snprintf(err, errlen, "--ibt takes on, off or auto, not '%s'", arg);
         return -1;
     case OPT_SHSTK:
         if (parse_switch(arg, &o->shstk) == 0) return 0;
-        snprintf(err, errlen, "--shstk takes on, off or auto, not '%s'", arg);
+        snprintf(err, errlen, "--shstk takes on, off, auto or linux, not '%s'", arg);
         return -1;
     case OPT_ON_VIOLATION:
         if (parse_mode(arg, &o->on_violation) == 0) return 0;

@@ -156,6 +156,8 @@ json_object *run_report_build(const run_outcome *out, const conformance_state *c
         json_object *cet = json_object_new_object();
         json_object_object_add(cet, "ibt", json_object_new_boolean(out->opt->ibt));
         json_object_object_add(cet, "shstk", json_object_new_boolean(out->opt->shstk));
+        json_object_object_add(cet, "shstk_follows_program",
+                               json_object_new_boolean(out->opt->shstk_follows_program));
         json_object_object_add(cet, "on_violation",
                                json_object_new_string(violation_mode_name(out->opt->on_violation)));
         json_object_object_add(o, "cet", cet);

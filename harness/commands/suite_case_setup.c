@@ -31,8 +31,9 @@ static bool qemu_too_old(const qemu_info *q, const case_manifest *m)
 /* Behaviours of CET that this harness's model does not have, named as cases'
  * "needs: model=NAME" name them.  Cases that need one are skipped, saying why. */
 static const struct { const char *name, *why; } missing_model_features[] = {
-    {"guest-visible-shadow-stack",
-     "shadow stacks live in the harness, so ordinary guest loads and stores cannot reach them"},
+    {"shadow-stack-writes-through-proc-mem",
+     "the guest's writes to a shadow stack through /proc/self/mem change its copy of the "
+     "shadow stack, not the model's"},
 };
 
 static const char *missing_model_feature(const char *name)

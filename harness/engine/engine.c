@@ -23,11 +23,14 @@ int engine_init(engine *e, rsp_conn *rsp, const engine_config *opt, const elf_fa
     e->rsp = rsp;
     e->opt = opt;
     run_outcome_init(&e->out, "rsp", opt, elf);
-    cet_model_config mc = {.ibt = opt->ibt, .shstk = opt->shstk};
+    cet_model_config mc = {.ibt = opt->ibt, .shstk = opt->shstk,
+                          .shstk_follows_program = opt->shstk_follows_program,
+                          .thread_stack_size = opt->shadow_stack_size};
     e->model = cet_model_new(&mc);
     if (!e->model)
         return -1;
     code_cache_init(&e->code, rsp);
+    shadow_mirror_init(&e->mirror);
     if (addr_map_init(&e->breakpoints, 256) != 0 || addr_map_init(&e->explored, 1024) != 0 ||
         addr_map_init(&e->fusion_status, 64) != 0 || addr_map_init(&e->fusion_owner, 256) != 0 ||
         addr_map_init(&e->twin_searched, 64) != 0)
@@ -50,6 +53,7 @@ void engine_free(engine *e)
     free(e->suspended);
     addr_map_free(&e->twin_searched);
     call_fusion_free(e);
+    shadow_mirror_free(&e->mirror);
 }
 
 void engine_warn(engine *e, const char *fmt, ...)
@@ -117,7 +121,12 @@ guest_thread *engine_thread(engine *e, int64_t tid)
     memset(t, 0, sizeof *t);
     t->tid = tid;
     t->number = ++e->thread_numbers;
+    /* A thread after the first comes from the last clone (CLONE_VM) the harness saw. */
     cet_event ev = {.kind = CET_EVENT_THREAD_START, .tid = tid};
+    if (e->nthreads > 0) {
+        ev.u.thread.parent = e->clone_parent;
+        ev.u.thread.shadow_stack_size = e->clone_shadow_stack_size;
+    }
     cet_verdict v;
     if (cet_model_apply(e->model, &ev, &v) != 0)
         return NULL;

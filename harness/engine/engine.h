@@ -23,6 +23,7 @@
 #include "engine/conformance.h"
 #include "engine/engine_config.h"
 #include "engine/run_outcome.h"
+#include "engine/shadow_mirror.h"
 #include "model/cet_model.h"
 
 #include <stdbool.h>
@@ -93,6 +94,10 @@ typedef struct engine {
                                        newer QEMUs die of it without an "X" report */
 
     conformance_state conf;         /* conformance mode: predictions and the verdict */
+    shadow_mirror mirror;           /* the guest's copy of shadow-stack memory */
+    uint64_t syscall_gadget;        /* a syscall instruction the guest ran (guest_syscall.c) */
+    int64_t clone_parent;           /* the thread whose clone made the next new thread */
+    uint64_t clone_shadow_stack_size;  /* clone3's stack_size for it, 0: the default */
 
     double deadline;                /* monotonic seconds */
 } engine;
@@ -167,5 +172,9 @@ int handle_cpuid_done(engine *e, guest_thread *t);
 int engine_signal_cp(engine *e, const cet_verdict *v, resume_action *how);
 /* At a SIGTRAP stop: is this the handler entry whose frame must be patched?  Patches it. */
 int engine_patch_cp_frame(engine *e);
+/* Run a system call in the guest on the current thread's behalf and give all its
+ * registers back (guest_syscall.c): 0 with *result, 1 when no syscall instruction is
+ * known to borrow, -1 on a harness error. */
+int engine_guest_syscall(engine *e, uint64_t nr, const uint64_t args[6], int64_t *result);
 
 #endif

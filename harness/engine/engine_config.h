@@ -5,11 +5,16 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 typedef enum violation_mode { ON_VIOLATION_STOP, ON_VIOLATION_CONTINUE, ON_VIOLATION_SIGNAL } violation_mode;
 
 typedef struct engine_config {
     bool ibt, shstk;                /* the CET model's switches */
+    bool shstk_follows_program;     /* --shstk=linux: off until the program's arch_prctl */
+    uint64_t shadow_stack_size;     /* the kernel's size for a shadow stack it allocates:
+                                       PAGE_ALIGN(min(RLIMIT_STACK, 4 GiB)), which QEMU's
+                                       guest inherits from the harness; 0: 8 MiB */
     violation_mode on_violation;
     double timeout_s;
     int verbose;                    /* 1: a line a stop; 2: also resumes */

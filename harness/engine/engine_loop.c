@@ -237,7 +237,7 @@ int engine_run(engine *e)
             e->last_signal = gdb_signal_to_linux(how.gdb_signal);
             e->last_signal_pc = e->regs.rip;
         }
-        if (resume(e, &how) != 0)
+        if (shadow_mirror_drain(e) != 0 || resume(e, &how) != 0)
             return -1;
         rsp_stop st;
         int w = wait_for_stop(e, &st);

@@ -95,6 +95,11 @@ int handle_cet_insn(engine *e, const insn *in, resume_action *how)
         return -1;
     if (e->conf.on)
         return expect_effect(e, in, &v, how);
+    /* The guest may load from shadow-stack memory next: make it current. */
+    if (v.sets_dest)
+        shadow_mirror_observed(e);
+    if (shadow_mirror_sync(e) != 0)
+        return -1;
     switch (v.outcome) {
     case CET_NOTHING:
         return skip(e, in, how);

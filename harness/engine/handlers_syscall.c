@@ -10,7 +10,7 @@
 
 enum {
     SYS_MMAP = 9, SYS_MPROTECT = 10, SYS_MUNMAP = 11, SYS_RT_SIGACTION = 13,
-    SYS_RT_SIGRETURN = 15, SYS_MREMAP = 25, SYS_EXECVE = 59, SYS_EXIT = 60,
+    SYS_RT_SIGRETURN = 15, SYS_MREMAP = 25, SYS_MADVISE = 28, SYS_EXECVE = 59, SYS_EXIT = 60,
     SYS_ARCH_PRCTL = 158, SYS_EXIT_GROUP = 231, SYS_EXECVEAT = 322, SYS_MAP_SHADOW_STACK = 453,
     SYS_CLONE = 56, SYS_FORK = 57, SYS_VFORK = 58, SYS_KILL = 62, SYS_TKILL = 200,
     SYS_TGKILL = 234, SYS_CLONE3 = 435,
@@ -21,6 +21,7 @@ bool syscall_is_followed(uint64_t nr)
 {
     static const uint16_t followed[] = {
         SYS_MMAP, SYS_MPROTECT, SYS_MUNMAP, SYS_RT_SIGACTION, SYS_RT_SIGRETURN, SYS_MREMAP,
+        SYS_MADVISE,
         SYS_CLONE, SYS_FORK, SYS_VFORK, SYS_EXECVE, SYS_EXIT, SYS_KILL, SYS_ARCH_PRCTL,
         SYS_TKILL, SYS_EXIT_GROUP, SYS_TGKILL, SYS_EXECVEAT, SYS_CLONE3, SYS_MAP_SHADOW_STACK,
     };
@@ -30,7 +31,8 @@ bool syscall_is_followed(uint64_t nr)
     return false;
 }
 enum { PROT_WRITE_BIT = 2, PROT_EXEC_BIT = 4, MAP_ANONYMOUS_BIT = 0x20 };
-enum { E_FAULT = 14 };
+enum { E_FAULT = 14, E_EXIST = 17 };
+enum { CLONE3_STACK_SIZE_OFFSET = 48 };   /* struct clone_args: flags ... stack, stack_size */
 /* Offset of the saved rip in the rt_sigframe at rsp when the restorer runs:
  * ucontext's flags, link and stack (40 bytes), then sigcontext r8..rcx, rsp, rip. */
 enum { SIGFRAME_RIP_OFFSET = 40 + 16 * 8 };
@@ -44,6 +46,20 @@ static int emulate_cet_syscall(engine *e, const insn *in, const cet_event *ev, r
     if (engine_apply(e, &call, &v) != 0)
         return -1;
     int64_t result = v.result;
+    if (ev->u.syscall.nr == SYS_MAP_SHADOW_STACK && result > 0)
+        shadow_mirror_observed(e);
+    if (shadow_mirror_sync(e) != 0)
+        return -1;
+    if (ev->u.syscall.nr == SYS_MAP_SHADOW_STACK && result > 0 && ev->u.syscall.args[0] &&
+        !shadow_mirror_has(e, (uint64_t)result) && e->mirror.writer != WRITER_UNKNOWN) {
+        /* MAP_FIXED_NOREPLACE found the guest's own mapping at the address. */
+        cet_event undo = {.kind = CET_EVENT_SYSCALL, .u.syscall = {SYS_MUNMAP, {(uint64_t)result,
+                                                                   ev->u.syscall.args[1]}}};
+        if (engine_apply(e, &undo, &v) != 0)
+            return -1;
+        shadow_mirror_forget_removed(e);
+        result = -E_EXIST;
+    }
     if (v.writes_memory &&
         rsp_write_memory(e->rsp, v.memory_address, &v.memory_value, 8) != RSP_OK)
         result = -E_FAULT;
@@ -71,7 +87,17 @@ static int record_sigaction(engine *e, uint64_t sig, uint64_t act)
 
 static bool needs_result(uint64_t nr)
 {
-    return nr == SYS_MMAP || nr == SYS_MPROTECT || nr == SYS_MUNMAP || nr == SYS_MREMAP;
+    return nr == SYS_MMAP || nr == SYS_MPROTECT || nr == SYS_MUNMAP || nr == SYS_MREMAP ||
+           nr == SYS_MADVISE;
+}
+
+/* mprotect on a shadow stack changes whether shadow-stack writes may go there; the
+ * guest's copy stays read-only to QEMU, so that ordinary stores keep faulting. */
+static int keep_shadow_stack_read_only(engine *e, const uint64_t *args)
+{
+    if (!cet_model_is_shadow_memory(e->model, args[0], args[1]) || !(args[2] & PROT_WRITE_BIT))
+        return 0;
+    return engine_set_reg(e, REG_RDX, args[2] & ~(uint64_t)PROT_WRITE_BIT);
 }
 
 /* A new process that QEMU's stub does not follow: it drops the child's breakpoints
@@ -91,6 +117,17 @@ static bool step_is_safe(engine *e, uint64_t nr, uint64_t next)
         code_cache_decode(&e->code, next, &in) != 0)
         return false;
     return !insn_is_stop_point(&in);
+}
+
+/* The new thread inherits this one's CET state; clone3 may size its shadow stack. */
+static int note_clone_parent(engine *e, uint64_t nr)
+{
+    e->clone_parent = e->cur->tid;
+    e->clone_shadow_stack_size = 0;
+    if (nr == SYS_CLONE3 && e->regs.gpr[REG_RSI] >= CLONE3_STACK_SIZE_OFFSET + 8)
+        return engine_read_u64(e, e->regs.gpr[REG_RDI] + CLONE3_STACK_SIZE_OFFSET,
+                               &e->clone_shadow_stack_size);
+    return 0;
 }
 
 static int leave_syscall(engine *e, const insn *in, uint64_t nr, resume_action *how)
@@ -116,6 +153,8 @@ static int leave_syscall(engine *e, const insn *in, uint64_t nr, resume_action *
         /* A new thread starts at `next` too.  The parent must not stop there while the
          * child runs: QEMU's stub cannot serve two threads stopped at once. */
         e->threads_started++;
+        if (note_clone_parent(e, nr) != 0)
+            return -1;
         if (call_fusion_disable(e) != 0 || engine_explore(e, next) != 0)
             return -1;
         return engine_run_to(e, false, 0, false, how);
@@ -156,6 +195,9 @@ int handle_syscall(engine *e, const insn *in, resume_action *how)
     guest_thread *t = e->cur;
     if (engine_load_registers(e) != 0)
         return -1;
+    e->syscall_gadget = in->addr;
+    if (shadow_mirror_sync(e) != 0)
+        return -1;
     const uint64_t *r = e->regs.gpr;
     uint64_t nr = r[REG_RAX];
     e->out.stats.syscalls++;
@@ -174,6 +216,8 @@ int handle_syscall(engine *e, const insn *in, resume_action *how)
     if (nr == SYS_TGKILL)
         e->guest_self_signal = (int)args[2];
     if (nr == SYS_RT_SIGACTION && record_sigaction(e, args[0], args[1]) != 0)
+        return -1;
+    if (nr == SYS_MPROTECT && !e->conf.on && keep_shadow_stack_read_only(e, args) != 0)
         return -1;
     if (nr == SYS_RT_SIGRETURN) {
         cet_event ev = {.kind = CET_EVENT_SIGRETURN};
@@ -220,6 +264,15 @@ int handle_syscall_done(engine *e, guest_thread *t)
     const uint64_t *a = t->syscall_args;
     if (result < 0 && result > -4096)
         return 0;
+    if (cet_model_follows_syscall(t->syscall_nr)) {
+        cet_event ev = {.kind = CET_EVENT_SYSCALL, .u.syscall.nr = t->syscall_nr};
+        cet_verdict v;
+        memcpy(ev.u.syscall.args, a, sizeof ev.u.syscall.args);
+        if (engine_apply(e, &ev, &v) != 0)
+            return -1;
+        if (t->syscall_nr == SYS_MUNMAP)
+            shadow_mirror_forget_removed(e);
+    }
     switch (t->syscall_nr) {
     case SYS_MMAP:
         note_file_mapping(e, (uint64_t)result, a);

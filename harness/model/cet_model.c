@@ -107,7 +107,8 @@ int model_enabled_stack(cet_model *m, const cet_event *ev, cet_verdict *v, shado
     return 0;
 }
 
-/* A new thread gets a new, empty shadow stack (CET.md 3.4). */
+/* A new thread inherits its cloner's CET state and, with the shadow stack on, gets a
+ * new, empty shadow stack (CET.md 3.4); the first thread gets the configured state. */
 int model_thread_start(cet_model *m, const cet_event *ev, cet_verdict *v)
 {
     if (find_thread(m, ev->tid))
@@ -122,14 +123,19 @@ int model_thread_start(cet_model *m, const cet_event *ev, cet_verdict *v)
         m->threads = grown;
         m->capthreads = cap;
     }
+    const model_thread *parent = ev->u.thread.parent ? find_thread(m, ev->u.thread.parent) : NULL;
     model_thread *t = &m->threads[m->nthreads];
     memset(t, 0, sizeof *t);
     t->tid = ev->tid;
-    if (shadow_stack_create(&t->ss, &m->shadow, m->config.thread_stack_size) != 0) {
+    bool enabled = parent ? parent->ss.enabled : m->config.shstk;
+    t->ss.wrss_enabled = parent && parent->ss.wrss_enabled;
+    uint64_t size = ev->u.thread.shadow_stack_size ? ev->u.thread.shadow_stack_size
+                                                   : m->config.thread_stack_size;
+    if (enabled && shadow_stack_create(&t->ss, &m->shadow, size) != 0) {
         v->note = "out of memory";
         return -1;
     }
-    t->ss.enabled = m->config.shstk;
+    t->ss.enabled = enabled;
     m->nthreads++;
     return 0;
 }
@@ -202,4 +208,28 @@ size_t cet_model_shadow_dump(const cet_model *m, int64_t tid, uint64_t *out, siz
 bool cet_model_read_shadow(const cet_model *m, uint64_t addr, uint64_t *value)
 {
     return shadow_memory_peek(&m->shadow, addr, value);
+}
+
+bool cet_model_is_shadow_memory(const cet_model *m, uint64_t addr, uint64_t len)
+{
+    return shadow_memory_overlaps(&m->shadow, addr, len);
+}
+
+size_t cet_model_shadow_regions(const cet_model *m, cet_shadow_region *out, size_t max,
+                                uint64_t *generation)
+{
+    for (size_t i = 0; i < m->shadow.count && i < max; i++) {
+        const shadow_region *r = &m->shadow.regions[i];
+        out[i] = (cet_shadow_region){r->id, r->base, r->size};
+    }
+    *generation = m->shadow.generation;
+    return m->shadow.count;
+}
+
+int cet_model_drain_shadow_writes(cet_model *m,
+                                  int (*write)(void *ctx, uint64_t addr, const uint64_t *words,
+                                               size_t count),
+                                  void *ctx)
+{
+    return shadow_memory_drain(&m->shadow, write, ctx);
 }

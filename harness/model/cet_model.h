@@ -33,11 +33,14 @@ typedef struct cet_model_config {
     bool shstk_follows_program;  /* with shstk off: may the program's arch_prctl turn it on?
                                     false (the harness's --shstk=off): it stays off, ENABLE
                                     fails with EPERM as for a feature locked off */
-    uint64_t thread_stack_size;  /* shadow stack made for each thread; 0: 8 MiB */
+    uint64_t thread_stack_size;  /* the kernel's size for a shadow stack it allocates (ENABLE,
+                                    legacy clone): PAGE_ALIGN(min(RLIMIT_STACK, 4 GiB));
+                                    0: 8 MiB */
 } cet_model_config;
 
 typedef enum cet_event_kind {
-    CET_EVENT_THREAD_START,      /* a thread the model has not seen (the first one too) */
+    CET_EVENT_THREAD_START,      /* a thread the model has not seen (the first one too),
+                                    with the thread that cloned it when known */
     CET_EVENT_THREAD_EXIT,
     CET_EVENT_CALL,              /* near CALL, direct or indirect, about to be carried out */
     CET_EVENT_RET,               /* near RET or RET imm16, with the address it pops */
@@ -63,6 +66,10 @@ typedef struct cet_event {
     cet_event_kind kind;
     int64_t tid;
     union {
+        struct {
+            int64_t parent;           /* the cloning thread (its CET state is inherited); 0: none */
+            uint64_t shadow_stack_size;  /* clone3's stack_size; 0: the kernel's default */
+        } thread;
         struct { uint64_t return_address; bool zero_displacement; } call;
         struct { uint64_t target; } ret;
         struct { uint64_t target; bool far; } resync;  /* where the (far) RET went */
@@ -144,6 +151,26 @@ bool cet_model_read_shadow(const cet_model *m, uint64_t addr, uint64_t *value);
 
 /* Is this system call part of the CET ABI the model answers (CET_EVENT_SYSCALL)? */
 bool cet_model_answers_syscall(uint64_t nr, uint64_t arg0);
+/* Is it one the model follows once it succeeded (munmap, mprotect, madvise on
+ * shadow-stack memory): give it as CET_EVENT_SYSCALL after it returned 0. */
+bool cet_model_follows_syscall(uint64_t nr);
+/* Does [addr, addr + len) overlap shadow-stack memory? */
+bool cet_model_is_shadow_memory(const cet_model *m, uint64_t addr, uint64_t len);
+
+/* --- the guest's copy of shadow-stack memory ------------------------------------
+ * An engine that gives the guest real mappings for the shadow stacks keeps them in
+ * step with these two. */
+typedef struct cet_shadow_region { uint64_t id, base, size; } cet_shadow_region;
+/* How many regions exist now (at most max of them are written to out), and
+ * *generation, which changes whenever one is mapped or unmapped. */
+size_t cet_model_shadow_regions(const cet_model *m, cet_shadow_region *out, size_t max,
+                                uint64_t *generation);
+/* Hand each range of shadow-stack memory written since the last drain to write
+ * (8-aligned, as words); a nonzero return stops the drain and is returned. */
+int cet_model_drain_shadow_writes(cet_model *m,
+                                  int (*write)(void *ctx, uint64_t addr, const uint64_t *words,
+                                               size_t count),
+                                  void *ctx);
 /* Is it the program asking for the shadow stack while the harness's switch decides it
  * (on from the first instruction, or off and locked)?  Then the answer tells nothing
  * about the program's CET behaviour: engines that cannot give it need not say so, and

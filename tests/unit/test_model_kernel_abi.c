@@ -71,8 +71,20 @@ Test(model_kernel_abi, locked_features_cannot_change)
     cr_assert_eq(prctl(m, ARCH_SHSTK_LOCK, SHSTK), 0);
     cr_assert_eq(prctl(m, ARCH_SHSTK_DISABLE, SHSTK), -E_PERM);
     cr_assert_eq(prctl(m, ARCH_SHSTK_ENABLE, WRSS), 0, "only the locked bit is locked");
-    cr_assert_eq(prctl(m, ARCH_SHSTK_UNLOCK, SHSTK), -E_INVAL, "unlock is for ptrace only");
+    cr_assert_eq(prctl(m, ARCH_SHSTK_UNLOCK, SHSTK), -E_PERM,
+                 "unlock is for ptrace only: the program's own is refused as a locked feature");
     cr_assert_eq(status(m), SHSTK | WRSS);
+    cet_model_free(m);
+}
+
+Test(model_kernel_abi, the_programs_own_unlock_of_an_unlocked_feature_enables_it)
+{
+    /* shstk_prctl() refuses UNLOCK only for another task; for the caller it falls
+     * through the locked-bit and one-bit checks to the ENABLE code. */
+    cet_model *m = new_model(false, true);
+    cr_assert_eq(prctl(m, ARCH_SHSTK_UNLOCK, WRSS), 0);
+    cr_assert_eq(status(m), SHSTK | WRSS);
+    cr_assert_eq(prctl(m, ARCH_SHSTK_UNLOCK, 0), -E_INVAL);
     cet_model_free(m);
 }
 

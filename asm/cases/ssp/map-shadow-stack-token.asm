@@ -1,6 +1,6 @@
 ; map_shadow_stack with SHADOW_STACK_SET_TOKEN puts the restore token (base + size) | 1 at base + size - 8, and ordinary loads from shadow-stack memory are allowed: exit 0.
 ; expect: clean
-; needs: model=guest-visible-shadow-stack
+; needs: engine=rsp the kernel's CET ABI (the trace engine cannot answer arch_prctl or map_shadow_stack)
 ; Exit 4: wrong token.  Under plain QEMU the syscall fails and the program exits 3.
 %include "rt.inc"
 global main

@@ -12,7 +12,9 @@ int trace_state_init(trace_state *s, const engine_config *opt, run_outcome *out,
     s->opt = opt;
     s->out = out;
     s->qemu_pid = qemu_pid;
-    cet_model_config mc = {.ibt = opt->ibt, .shstk = opt->shstk};
+    cet_model_config mc = {.ibt = opt->ibt, .shstk = opt->shstk,
+                          .shstk_follows_program = opt->shstk_follows_program,
+                          .thread_stack_size = opt->shadow_stack_size};
     s->model = cet_model_new(&mc);
     if (!s->model || addr_map_init(&s->block_at, 4096) != 0)
         return -1;
