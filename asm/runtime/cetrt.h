@@ -11,6 +11,7 @@ __attribute__((noreturn)) void sys_exit_group(int code);
 long sys_mmap(void *addr, size_t len, int prot, int flags, int fd, long off);
 long sys_mprotect(void *addr, size_t len, int prot);
 long sys_munmap(void *addr, size_t len);
+long sys_madvise(void *addr, size_t len, int advice);
 long sys_getpid(void);
 long sys_gettid(void);
 long sys_kill(long pid, int sig);

@@ -18,6 +18,7 @@ SYSCALL_FN sys_exit_group, SYS_exit_group
 SYSCALL_FN sys_mmap, SYS_mmap
 SYSCALL_FN sys_mprotect, SYS_mprotect
 SYSCALL_FN sys_munmap, SYS_munmap
+SYSCALL_FN sys_madvise, SYS_madvise
 SYSCALL_FN sys_getpid, SYS_getpid
 SYSCALL_FN sys_gettid, SYS_gettid
 SYSCALL_FN sys_kill, SYS_kill
