@@ -160,25 +160,6 @@ int engine_apply(engine *e, cet_event *ev, cet_verdict *v)
     return 0;
 }
 
-void engine_fault(engine *e, const cet_verdict *v, resume_action *how)
-{
-    if (e->conf.on) {
-        /* The emulator must raise it itself. */
-        effect_expectation x = {.kind = EFFECT_SIGNAL, .pc = e->regs.rip,
-                                .signal = cet_outcome_signal(v->outcome)};
-        snprintf(x.what, sizeof x.what, "the instruction at 0x%llx (%s)",
-                 (unsigned long long)e->regs.rip, v->note ? v->note : "a fault");
-        conformance_expect(e, &x);
-        engine_step_over(e, how);
-        return;
-    }
-    if (v->note)
-        engine_warn(e, "thread %d: %s at 0x%llx", e->cur->number, v->note,
-                    (unsigned long long)e->regs.rip);
-    how->kind = RESUME_SIGNAL;
-    how->gdb_signal = linux_signal_to_gdb(cet_outcome_signal(v->outcome));
-}
-
 int engine_step_over(engine *e, resume_action *how)
 {
     e->cur->stepping = STEP_SINGLE;

@@ -83,12 +83,13 @@ typedef struct engine {
     bool fusion_disabled;
 
     int pending_signal_pc_valid; int injected_signal;   /* a SIGSEGV we delivered for a violation */
-    struct {                        /* --on-violation=signal: make the SIGSEGV read as Linux's */
+    struct {                        /* a signal the harness delivers: make it read as Linux's */
         bool pending;               /* patch the frame when the handler's entry is reached */
         bool temporary;             /* the breakpoint at handler is ours for this */
         uint64_t handler;
-        int cp_code;
-    } cp_signal;
+        int si_code, trapno;        /* trapno 0: leave the ucontext's err and trapno */
+        uint64_t si_addr, err;
+    } fault_signal;
     int last_signal; uint64_t last_signal_pc;
     int guest_self_signal;          /* last signal the guest sent with kill/tkill/tgkill:
                                        newer QEMUs die of it without an "X" report */
@@ -168,10 +169,10 @@ int handle_signal_stop(engine *e, int gdb_signal, resume_action *how);
 int handle_cpuid(engine *e, const insn *in, resume_action *how);
 /* After the step over CPUID: give its answer the CET bits the model reports. */
 int handle_cpuid_done(engine *e, guest_thread *t);
-/* --on-violation=signal: deliver SIGSEGV for the #CP v as Linux does (cp_signal.c). */
+/* --on-violation=signal: deliver SIGSEGV for the #CP v as Linux does (fault_signals.c). */
 int engine_signal_cp(engine *e, const cet_verdict *v, resume_action *how);
 /* At a SIGTRAP stop: is this the handler entry whose frame must be patched?  Patches it. */
-int engine_patch_cp_frame(engine *e);
+int engine_patch_fault_frame(engine *e);
 /* Run a system call in the guest on the current thread's behalf and give all its
  * registers back (guest_syscall.c): 0 with *result, 1 when no syscall instruction is
  * known to borrow, -1 on a harness error. */

@@ -114,7 +114,7 @@ static int handle_stop(engine *e, const rsp_stop *st, resume_action *how)
         trace_stop(e, st->signal);
     if (st->signal != GDB_SIGTRAP)
         return handle_signal_stop(e, st->signal, how);
-    if (engine_patch_cp_frame(e) != 0)
+    if (engine_patch_fault_frame(e) != 0)
         return -1;
     bool stepped = t->stepping != STEP_NONE;
     if (stepped && finish_step(e, t) != 0)

@@ -109,9 +109,7 @@ int handle_cet_insn(engine *e, const insn *in, resume_action *how)
         engine_violation(e, &v, in, true, ev.u.cet.address, how);
         return engine_branch_ended(how) ? 0 : skip(e, in, how);
     default:
-        /* The model's note says which fault; the signal is what the guest sees. */
-        how->kind = RESUME_SIGNAL;
-        how->gdb_signal = linux_signal_to_gdb(cet_outcome_signal(v.outcome));
-        return 0;
+        engine_fault(e, &v, how);
+        return e->out.end == END_ERROR ? -1 : 0;
     }
 }

@@ -55,9 +55,8 @@ static int emulate_cet_syscall(engine *e, const insn *in, const cet_event *ev, r
         /* MAP_FIXED_NOREPLACE found the guest's own mapping at the address. */
         cet_event undo = {.kind = CET_EVENT_SYSCALL, .u.syscall = {SYS_MUNMAP, {(uint64_t)result,
                                                                    ev->u.syscall.args[1]}}};
-        if (engine_apply(e, &undo, &v) != 0)
+        if (engine_apply(e, &undo, &v) != 0 || shadow_mirror_forget_removed(e) != 0)
             return -1;
-        shadow_mirror_forget_removed(e);
         result = -E_EXIST;
     }
     if (v.writes_memory &&
@@ -270,8 +269,8 @@ int handle_syscall_done(engine *e, guest_thread *t)
         memcpy(ev.u.syscall.args, a, sizeof ev.u.syscall.args);
         if (engine_apply(e, &ev, &v) != 0)
             return -1;
-        if (t->syscall_nr == SYS_MUNMAP)
-            shadow_mirror_forget_removed(e);
+        if (t->syscall_nr == SYS_MUNMAP && shadow_mirror_forget_removed(e) != 0)
+            return -1;
     }
     switch (t->syscall_nr) {
     case SYS_MMAP:

@@ -8,7 +8,8 @@
 #include <unistd.h>
 
 enum { SYS_MMAP = 9, SYS_MUNMAP = 11 };
-enum { PROT_READ_ONLY = 1, MAP_PRIVATE_ANON_NOREPLACE = 0x02 | 0x20 | 0x100000 };
+enum { PROT_NONE_AT_ALL = 0, PROT_READ_ONLY = 1, MAP_PRIVATE_ANON_NOREPLACE = 0x02 | 0x20 | 0x100000 };
+enum { GUARD = 4096 };
 
 void shadow_mirror_init(shadow_mirror *m)
 {
@@ -68,7 +69,30 @@ static int remember(engine *e, const cet_shadow_region *r, bool real)
         m->mapped = g;
         m->capmapped = cap;
     }
-    m->mapped[m->nmapped++] = (mirrored_region){r->id, real ? r->base : 0, real ? r->size : 0};
+    m->mapped[m->nmapped++] = (mirrored_region){r->id, real ? r->base : 0, real ? r->size : 0, false};
+    return 0;
+}
+
+/* The kernel keeps a page below every shadow stack free of other mappings (its guard
+ * gap).  QEMU's allocator does not know of it, so a PROT_NONE page holds the place;
+ * if something is there already, the stack goes without (as with a hint the kernel
+ * honours regardless of the gap). */
+static int map_guard(engine *e, mirrored_region *r)
+{
+    uint64_t args[6] = {r->base - GUARD, GUARD, PROT_NONE_AT_ALL, MAP_PRIVATE_ANON_NOREPLACE,
+                        (uint64_t)-1, 0};
+    int64_t got;
+    if (engine_guest_syscall(e, SYS_MMAP, args, &got) < 0)
+        return -1;
+    if ((uint64_t)got == r->base - GUARD) {
+        r->guarded = true;
+        return 0;
+    }
+    if (got > 0 || got <= -4096) {
+        uint64_t undo[6] = {(uint64_t)got, GUARD, 0, 0, 0, 0};
+        if (engine_guest_syscall(e, SYS_MUNMAP, undo, &got) < 0)
+            return -1;
+    }
     return 0;
 }
 
@@ -108,7 +132,9 @@ static int map_region(engine *e, const cet_shadow_region *r)
     if ((uint64_t)got == r->base) {
         if (e->mirror.writer == WRITER_UNKNOWN)
             choose_writer(e, r->base, r->size);
-        return remember(e, r, true);
+        if (remember(e, r, true) != 0)
+            return -1;
+        return map_guard(e, &e->mirror.mapped[e->mirror.nmapped - 1]);
     }
     if (got < 0 && got > -4096) {
         engine_warn(e, "cannot map the shadow stack at 0x%llx into the guest (mmap: error %lld): "
@@ -131,7 +157,8 @@ static int unmap_gone(engine *e, const cet_shadow_region *regions, size_t n)
         if (model_has(regions, n, m->mapped[i].id))
             continue;
         int64_t got;
-        uint64_t args[6] = {m->mapped[i].base, m->mapped[i].size, 0, 0, 0, 0};
+        uint64_t guard = m->mapped[i].guarded ? GUARD : 0;
+        uint64_t args[6] = {m->mapped[i].base - guard, m->mapped[i].size + guard, 0, 0, 0, 0};
         if (m->mapped[i].size && engine_guest_syscall(e, SYS_MUNMAP, args, &got) < 0)
             return -1;
         m->mapped[i] = m->mapped[--m->nmapped];
@@ -212,16 +239,27 @@ int shadow_mirror_drain(engine *e)
     return cet_model_drain_shadow_writes(e->model, write_range, e);
 }
 
-void shadow_mirror_forget_removed(engine *e)
+int shadow_mirror_forget_removed(engine *e)
 {
     size_t n;
     uint64_t generation;
     cet_shadow_region *regions = model_regions(e, &n, &generation);
     shadow_mirror *m = &e->mirror;
-    for (size_t i = m->nmapped; i-- > 0;)
-        if (!model_has(regions, n, m->mapped[i].id))
-            m->mapped[i] = m->mapped[--m->nmapped];
+    int64_t got;
+    for (size_t i = m->nmapped; i-- > 0;) {
+        if (model_has(regions, n, m->mapped[i].id))
+            continue;
+        uint64_t guard[6] = {m->mapped[i].base - GUARD, GUARD, 0, 0, 0, 0};
+        /* The program unmapped the stack, not the page that kept its gap. */
+        int rc = m->mapped[i].guarded ? engine_guest_syscall(e, SYS_MUNMAP, guard, &got) : 0;
+        m->mapped[i] = m->mapped[--m->nmapped];
+        if (rc < 0) {
+            free(regions);
+            return -1;
+        }
+    }
     free(regions);
+    return 0;
 }
 
 bool shadow_mirror_has(const engine *e, uint64_t base)

@@ -20,7 +20,10 @@
 
 struct engine;
 
-typedef struct mirrored_region { uint64_t id, base, size; } mirrored_region;
+typedef struct mirrored_region {
+    uint64_t id, base, size;        /* size 0: the mapping could not be made */
+    bool guarded;                   /* a PROT_NONE page below holds the kernel's guard gap */
+} mirrored_region;
 
 typedef enum mirror_writer { WRITER_UNKNOWN, WRITER_PROC_MEM, WRITER_STUB, WRITER_NONE } mirror_writer;
 
@@ -44,8 +47,9 @@ void shadow_mirror_observed(struct engine *e);
 int shadow_mirror_sync(struct engine *e);
 /* Write what the model wrote, if the mappings match: every stop, before resuming. */
 int shadow_mirror_drain(struct engine *e);
-/* The guest's munmap removed regions: forget their mappings without unmapping. */
-void shadow_mirror_forget_removed(struct engine *e);
+/* The guest's munmap removed regions: forget their mappings, unmapping only the
+ * pages that kept their guard gaps.  Runs a system call in the guest. */
+int shadow_mirror_forget_removed(struct engine *e);
 /* Is the model's region at base mapped in the guest? */
 bool shadow_mirror_has(const struct engine *e, uint64_t base);
 

@@ -115,6 +115,7 @@ typedef struct cet_verdict {
     const char *note;            /* why a fault that is no #CP was raised, or NULL */
     bool has_expected;
     uint64_t expected;           /* what the shadow stack held (return address, token) */
+    uint64_t fault_address;      /* CET_FAULT_PF: the shadow-stack access's address (CR2) */
     /* CET_EFFECT, any combination of: */
     bool sets_dest;              /* RDSSP: the destination register gets dest_value */
     uint64_t dest_value;

@@ -21,6 +21,7 @@ int model_call(cet_model *m, const cet_event *ev, cet_verdict *v)
         return 0;
     ss_result r = shadow_stack_push(ss, &m->shadow, ev->u.call.return_address);
     verdict_from_ss(v, r, "call ran off its shadow stack (#PF)");
+    v->fault_address = ss->ssp - 8;
     return 0;
 }
 
@@ -35,6 +36,7 @@ int model_ret(cet_model *m, const cet_event *ev, cet_verdict *v)
     if (shadow_stack_peek(ss, &m->shadow, &expected) != SS_OK) {
         /* Reading past the top of the shadow stack is a #PF, not a #CP: SIGSEGV. */
         verdict_fault(v, CET_FAULT_PF, "ret with an empty shadow stack (#PF)");
+        v->fault_address = ss->ssp;
         return 0;
     }
     if (expected != ev->u.ret.target) {

@@ -24,6 +24,7 @@ static void rstorssp(cet_model *m, shadow_stack *ss, uint64_t addr, cet_verdict 
     }
     if (r != SS_OK) {
         verdict_from_ss(v, r, "rstorssp operand misaligned or not on a shadow stack");
+        v->fault_address = addr;
         return;
     }
     v->outcome = CET_EFFECT;
@@ -44,8 +45,12 @@ static void wrss(cet_model *m, const shadow_stack *ss, const cet_event *ev, cet_
     }
     bool ok = ev->u.cet.wide ? shadow_memory_write(&m->shadow, addr, value)
                              : shadow_memory_write32(&m->shadow, addr, (uint32_t)value);
-    if (!ok)
-        verdict_fault(v, CET_FAULT_PF, "wrss to memory that is no shadow stack (#PF)");
+    if (!ok) {
+        verdict_fault(v, CET_FAULT_PF, shadow_memory_contains(&m->shadow, addr, 4)
+                                           ? "wrss to a read-only shadow stack (#PF)"
+                                           : "wrss to memory that is no shadow stack (#PF)");
+        v->fault_address = addr;
+    }
 }
 
 int model_cet_insn(cet_model *m, const cet_event *ev, cet_verdict *v)
