@@ -82,6 +82,11 @@ $(B)/progs/qsort-smash-marked-static: tests/integration/progs/qsort-smash.c | de
 	@mkdir -p $(B)/progs
 	$(CC) -O1 -g -static -fno-omit-frame-pointer -fcf-protection=full -Wl,-z,ibt -Wl,-z,shstk -o $@ $<
 PROGS += $(B)/progs/qsort-smash-marked $(B)/progs/qsort-smash-marked-static
+# A stand-in dynamic loader for a -L sysroot: a static PIE, as loaders are.
+$(B)/progs/sysroot-loader: tests/integration/progs/sysroot-loader.asm | deps
+	@mkdir -p $(B)/progs/obj
+	$(NASM) -f elf64 -I asm/ -o $(B)/progs/obj/sysroot-loader.o $<
+	ld -static -pie --no-dynamic-linker -nostdlib -o $@ $(B)/progs/obj/sysroot-loader.o
 $(B)/progs/elf32: tests/integration/progs/elf32.asm | deps
 	@mkdir -p $(B)/progs/obj
 	$(NASM) -f elf32 -o $(B)/progs/obj/elf32.o $<

@@ -13,7 +13,7 @@ static bool auto_switch(const elf_facts *elf, const char *name, bool program, bo
     if (program && interp_known && !interp)
         snprintf(warning, cap, "--%s=auto: off, because the program interpreter %s is not "
                  "%s-marked (the loader enables CET only when every object it loads is)",
-                 name, elf->interp, name);
+                 name, elf->interp_file, name);
     return program && (!interp_known || interp);
 }
 
@@ -21,11 +21,11 @@ void cet_switches_resolve(const run_options *opt, const elf_facts *elf, cet_swit
 {
     bool interp_known = false, interp_ibt = false, interp_shstk = false;
     memset(out, 0, sizeof *out);
-    if (elf->has_interp && elf->interp && (opt->ibt == CET_AUTO || opt->shstk == CET_AUTO)) {
+    if (elf->has_interp && elf->interp_file && (opt->ibt == CET_AUTO || opt->shstk == CET_AUTO)) {
         elf_facts interp;
         char err[512];
         interp_known = true;    /* an unreadable loader counts as unmarked */
-        if (elf_facts_load(elf->interp, &interp, err, sizeof err) == 0) {
+        if (elf_facts_load(elf->interp_file, &interp, err, sizeof err) == 0) {
             interp_ibt = interp.prop_ibt;
             interp_shstk = interp.prop_shstk;
             elf_facts_free(&interp);

@@ -3,6 +3,7 @@
 #include "commands/commands.h"
 #include "commands/emulator_stderr.h"
 #include "guest/elf_facts.h"
+#include "guest/sysroot.h"
 #include "engine/engine.h"
 #include "engine/trace/trace_engine.h"
 #include "qemu/process_status.h"
@@ -114,6 +115,11 @@ static int prepare(run_state *s)
     if (elf_facts_load(s->opt.program, &s->elf, s->err, sizeof s->err) != 0)
         return -1;
     s->have_elf = true;
+    /* QEMU loads the interpreter from its -L directory: read that one, not the host's. */
+    if (elf_facts_set_sysroot(&s->elf, run_options_sysroot(&s->opt)) != 0) {
+        snprintf(s->err, sizeof s->err, "out of memory");
+        return -1;
+    }
     if (access(s->opt.program, X_OK) != 0) {
         snprintf(s->err, sizeof s->err, "%s: not executable (%s)", s->opt.program, strerror(errno));
         return -1;
@@ -218,6 +224,7 @@ static void configure_engine(run_state *s, cet_switches *sw)
         .no_fusion = s->opt.no_fusion,
         .conformance = s->opt.conformance,
         .breakpoint_budget = s->opt.breakpoint_budget,
+        .sysroot = run_options_sysroot(&s->opt),
     };
 }
 

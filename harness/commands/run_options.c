@@ -203,3 +203,12 @@ void run_options_free(run_options *o)
     free(o->qemu_args);
     o->qemu_args = NULL;
 }
+
+const char *run_options_sysroot(const run_options *o)
+{
+    const char *sysroot = getenv("QEMU_LD_PREFIX");
+    for (size_t i = 0; i + 1 < o->nqemu_args; i++)
+        if (strcmp(o->qemu_args[i], "-L") == 0 || strcmp(o->qemu_args[i], "--L") == 0)
+            sysroot = o->qemu_args[++i];
+    return sysroot && *sysroot ? sysroot : NULL;
+}

@@ -37,5 +37,8 @@ int run_options_parse(int argc, char **argv, run_options *out, char *err, size_t
 void run_options_free(run_options *o);
 void run_options_usage(FILE *out);
 const char *violation_mode_name(violation_mode m);
+/* QEMU's -L as QEMU takes it: the last "-L DIR" (or "--L DIR") of --qemu-arg, else
+ * $QEMU_LD_PREFIX, else NULL. */
+const char *run_options_sysroot(const run_options *o);
 
 #endif

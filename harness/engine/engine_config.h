@@ -21,6 +21,8 @@ typedef struct engine_config {
     bool conformance;               /* grade the emulator's own CET (conformance.h) */
     bool no_fusion;                 /* stop at every return (call_fusion.h), for measuring */
     size_t breakpoint_budget;       /* fixed budget (breakpoint_budget.c); 0: adaptive */
+    const char *sysroot;            /* QEMU's -L: the guest's absolute paths are looked up
+                                       there first (guest/sysroot.h); NULL: none */
 } engine_config;
 
 #endif

@@ -48,7 +48,7 @@ void engine_learn_layout(engine *e)
         return;
     elf_facts interp;
     char err[512];
-    if (elf_facts_load(e->out.elf->interp, &interp, err, sizeof err) != 0) {
+    if (elf_facts_load(e->out.elf->interp_file, &interp, err, sizeof err) != 0) {
         engine_warn(e, "cannot read the program interpreter: %s", err);
         return;
     }
@@ -57,7 +57,7 @@ void engine_learn_layout(engine *e)
     for (size_t i = 0; i < interp.nsegments; i++)
         if (interp.segments[i].vaddr + interp.segments[i].memsz > end)
             end = interp.segments[i].vaddr + interp.segments[i].memsz;
-    if (module_map_add(&e->out.modules, at_base, end, 0, e->out.elf->interp) != 0)
+    if (module_map_add(&e->out.modules, at_base, end, 0, e->out.elf->interp_file) != 0)
         engine_warn(e, "out of memory naming the program interpreter");
     elf_facts_free(&interp);
 }

@@ -151,8 +151,9 @@ static int read_interp(const char *path, const raw_image *img, const GElf_Phdr *
         return -1;
     }
     f->interp = strndup((const char *)s, ph->p_filesz);
+    f->interp_file = f->interp ? strdup(f->interp) : NULL;
     f->has_interp = f->interp != NULL;
-    return f->interp ? 0 : -1;
+    return f->interp && f->interp_file ? 0 : -1;
 }
 
 static void apply_property(elf_facts *f, const unsigned char *notes, size_t len,
@@ -367,6 +368,7 @@ void elf_facts_free(elf_facts *f)
     free(f->symbols);
     free(f->segments);
     free(f->interp);
+    free(f->interp_file);
     free(f->path);
     memset(f, 0, sizeof *f);
 }

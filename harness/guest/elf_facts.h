@@ -27,6 +27,8 @@ typedef struct elf_facts {
     uint64_t entry;          /* link-time e_entry */
     bool has_interp;         /* PT_INTERP present (dynamically linked) */
     char *interp;            /* its path, or NULL */
+    char *interp_file;       /* the file QEMU loads for it: interp, or its copy under QEMU's
+                                -L (elf_facts_set_sysroot, guest/sysroot.h); NULL with interp */
     bool prop_ibt;           /* GNU_PROPERTY_X86_FEATURE_1_AND has IBT */
     bool prop_shstk;         /* ... has SHSTK */
     elf_segment *segments; size_t nsegments;   /* PT_LOAD */

@@ -59,6 +59,11 @@ void run_cetharness(harness_result *r, const char *command, const char *qemu_ove
     argv[n] = NULL;
     int err_pipe[2];
     cr_assert_eq(pipe(err_pipe), 0);
+    /* stdout into an unlinked file: a pipe beside stderr's could fill while we read that. */
+    char out_path[] = "/tmp/cetharness-test-out-XXXXXX";
+    int out_fd = mkstemp(out_path);
+    cr_assert_geq(out_fd, 0);
+    unlink(out_path);
     pid_t pid = fork();
     cr_assert_geq(pid, 0);
     if (pid == 0) {
@@ -66,7 +71,7 @@ void run_cetharness(harness_result *r, const char *command, const char *qemu_ove
         close(err_pipe[0]);
         int devnull = open("/dev/null", O_RDWR);
         dup2(devnull, 0);
-        dup2(devnull, 1);
+        dup2(out_fd, 1);
         execv(argv[0], (char *const *)argv);
         _exit(127);
     }
@@ -79,6 +84,9 @@ void run_cetharness(harness_result *r, const char *command, const char *qemu_ove
     close(err_pipe[0]);
     int status;
     waitpid(pid, &status, 0);
+    ssize_t out_len = pread(out_fd, r->stdout_text, sizeof r->stdout_text - 1, 0);
+    r->stdout_text[out_len > 0 ? out_len : 0] = '\0';
+    close(out_fd);
     r->status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     r->json = json_object_from_file(json_path);
     unlink(json_path);

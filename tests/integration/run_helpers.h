@@ -8,6 +8,7 @@
 typedef struct harness_result {
     int status;              /* exit status, or 128+signal */
     char stderr_text[8192];
+    char stdout_text[4096];  /* the guest's output (its start) */
     json_object *json;       /* NULL when no JSON was written */
 } harness_result;
 

@@ -3,7 +3,9 @@
  * QEMU's /proc/PID/fd at the stop instead; here the guest has long closed the
  * descriptor by the time its log line is read. */
 #include "engine/trace/trace_state.h"
+#include "guest/sysroot.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,7 +27,13 @@ static void opened(trace_state *s, const qlog_record *rec, int path_arg)
     if (n == 0 || p[n] != '"')
         return;
     forget_fd(s, rec->result);
-    s->fd_paths[rec->result] = strndup(p + 1, n - 1);
+    char *guest_path = strndup(p + 1, n - 1), host_path[PATH_MAX];
+    if (!guest_path)
+        return;
+    /* Under QEMU's -L the file opened is the sysroot's copy, when there is one. */
+    s->fd_paths[rec->result] = strdup(sysroot_path(s->opt->sysroot, guest_path, host_path,
+                                                   sizeof host_path));
+    free(guest_path);
 }
 
 /* mmap(addr, len, prot, flags, fd, offset) = addr of a file the guest opened. */

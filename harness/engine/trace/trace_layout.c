@@ -30,13 +30,14 @@ static void place_loader(trace_state *s, uint64_t entry)
     const elf_facts *elf = s->out->elf;
     elf_facts interp;
     char err[512];
-    if (!elf->has_interp || !elf->interp || elf_facts_load(elf->interp, &interp, err, sizeof err) != 0)
+    if (!elf->has_interp || !elf->interp_file ||
+        elf_facts_load(elf->interp_file, &interp, err, sizeof err) != 0)
         return;
     uint64_t base = entry - interp.entry, end = 0;
     for (size_t i = 0; i < interp.nsegments; i++)
         if (interp.segments[i].vaddr + interp.segments[i].memsz > end)
             end = interp.segments[i].vaddr + interp.segments[i].memsz;
-    if (module_map_add(&s->out->modules, base, end, 0, elf->interp) != 0)
+    if (module_map_add(&s->out->modules, base, end, 0, elf->interp_file) != 0)
         run_outcome_warn(s->out, "out of memory naming the program interpreter");
     elf_facts_free(&interp);
 }
