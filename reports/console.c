@@ -91,8 +91,20 @@ static bool is_fault(const char *signal_name)
     return false;
 }
 
+/* Who ended: the guest, or the program it exec'd (QEMU's process, run natively). */
+static const char *ender(json_object *run, char *buf, size_t cap)
+{
+    json_object *exec = rep_field_obj(rep_field_obj(run, "not_checked"), "exec");
+    if (!exec)
+        return "guest";
+    snprintf(buf, cap, "%s (exec'd by the guest)", rep_field_str(exec, "program", "?"));
+    return buf;
+}
+
 static void print_exit(FILE *out, json_object *run)
 {
+    char who_buf[512];
+    const char *who = ender(run, who_buf, sizeof who_buf);
     json_object *exit_info = rep_field_obj(run, "exit");
     json_object *crash = rep_field_obj(run, "crash");
     const char *status = rep_field_str(exit_info, "status", "");
@@ -107,15 +119,15 @@ static void print_exit(FILE *out, json_object *run)
         if (pc && sym && *sym)
             fprintf(out, " <%s>", sym);
     } else if (strcmp(status, "exited") == 0 && rep_field_has_int(exit_info, "code")) {
-        fprintf(out, "guest exited with %" PRId64, rep_field_int(exit_info, "code", 0));
+        fprintf(out, "%s exited with %" PRId64, who, rep_field_int(exit_info, "code", 0));
     } else if (strcmp(status, "exited") == 0) {
         fprintf(out, "guest stopped by the harness");
     } else if (strcmp(status, "signaled") == 0 && strncmp(message, "stopped by cetharness", 21) == 0) {
         fprintf(out, "guest ended by cetharness %s", message + 22);
     } else if (strcmp(status, "signaled") == 0) {
-        fprintf(out, "guest killed by %s", rep_field_str(exit_info, "signal_name", "a signal"));
+        fprintf(out, "%s killed by %s", who, rep_field_str(exit_info, "signal_name", "a signal"));
     } else if (strcmp(status, "timeout") == 0) {
-        fprintf(out, "guest timed out: %s", *message ? message : "the time limit passed");
+        fprintf(out, "%s timed out: %s", who, *message ? message : "the time limit passed");
     } else {
         fprintf(out, "harness error: %s",
                 rep_field_str(exit_info, "message", "the run did not finish"));
@@ -166,6 +178,7 @@ void report_console_run(FILE *out, json_object *run, int color)
     for (size_t i = 0; i < nw; i++)
         fprintf(out, "cetharness: warning: %s\n",
                 json_object_get_string(json_object_array_get_idx(warnings, i)));
+    report_console_not_checked(out, run);
 
     fprintf(out, "cetharness: ");
     report_console_summary(out, run);
@@ -187,6 +200,6 @@ void report_console_summary(FILE *out, json_object *run)
     else if (nv > 0)
         fprintf(out, "%zu CET violation%s; ", nv, nv == 1 ? "" : "s");
     else if (exited && !rep_field_obj(run, "crash"))
-        fprintf(out, "no CET violations; ");
+        fprintf(out, "no CET violations%s; ", report_run_incomplete(run) ? " in what was checked" : "");
     print_exit(out, run);
 }

@@ -4,6 +4,7 @@
 #ifndef CETHARNESS_REPORTS_H
 #define CETHARNESS_REPORTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <json-c/json.h>
@@ -23,6 +24,12 @@ void report_console_violation(FILE *out, json_object *violation, int color);
 void report_console_run(FILE *out, json_object *run, int color);
 /* A conformance run's verdict (nothing when the emulator conforms). */
 void report_console_conformance(FILE *out, json_object *conformance, int color);
+
+/* What the run did not check (its "not_checked"), a line each: the program the guest
+ * exec'd, the children it forked. */
+void report_console_not_checked(FILE *out, json_object *run);
+/* Did the guest start anything the run did not check? */
+bool report_run_incomplete(json_object *run);
 
 /* The summary alone, without prefix or newline: "2 CET violations; guest exited with 0". */
 void report_console_summary(FILE *out, json_object *run);

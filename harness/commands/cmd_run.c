@@ -242,6 +242,24 @@ static void grade_conformance(run_state *s)
     conformance_grade_end(&s->eng, how, tail);
 }
 
+/* The guest exec'd: QEMU's process now runs that program natively, and its end, within
+ * the time left, is the run's. */
+static void settle_exec(run_state *s, run_outcome *o, double deadline)
+{
+    int status;
+    double left = -1;   /* no --timeout: no limit */
+    if (s->opt.timeout_s > 0)
+        left = deadline > engine_now() ? deadline - engine_now() : 0;
+    if (!qemu_wait_for_end(&s->qemu, left, &status)) {
+        o->end = END_TIMEOUT;
+        return;
+    }
+    int code = wait_status_exit_code(status);
+    o->end = code >= 0 ? END_EXITED : END_SIGNALED;
+    o->exit_code = code >= 0 ? code : 0;
+    o->exit_signal = wait_status_killed_by(status);
+}
+
 static void run_engine(run_state *s)
 {
     cet_switches sw;
@@ -257,6 +275,8 @@ static void run_engine(run_state *s)
     s->eng.qemu_pid = s->qemu.pid;
     if (engine_run(&s->eng) != 0)
         explain_qemu_death(s);
+    if (s->eng.out.end == END_EXECED)
+        settle_exec(s, &s->eng.out, s->eng.deadline);
     s->eng.out.stats.round_trips = rsp_get_stats(s->rsp)->round_trips;
     if (s->opt.conformance)
         grade_conformance(s);

@@ -113,6 +113,35 @@ static json_object *stats_json(const run_outcome *out, const run_context *ctx)
     return o;
 }
 
+static json_object *strings_json(char *const *items, size_t n)
+{
+    json_object *a = json_object_new_array();
+    for (size_t i = 0; i < n; i++)
+        json_object_array_add(a, json_object_new_string(items[i]));
+    return a;
+}
+
+/* What the run did not check: the program the guest exec'd, the children it forked and
+ * what they exec'd (null when the engine cannot see it), and whether the trace engine
+ * stopped checking the guest itself at its first fork. */
+static json_object *not_checked_json(const run_outcome *out)
+{
+    const run_unchecked *u = &out->unchecked;
+    json_object *o = json_object_new_object(), *exec = NULL;
+    if (u->exec_program) {
+        exec = json_object_new_object();
+        json_object_object_add(exec, "program", json_object_new_string(u->exec_program));
+        json_object_object_add(exec, "argv", strings_json(u->exec_argv, u->exec_argc));
+    }
+    json_object_object_add(o, "exec", exec);
+    json_object_object_add(o, "children", json_object_new_int64((int64_t)u->children));
+    json_object_object_add(o, "children_exact", json_object_new_boolean(u->children_exact));
+    json_object_object_add(o, "children_programs", u->child_programs_known
+                               ? strings_json(u->child_programs, u->nchild_programs) : NULL);
+    json_object_object_add(o, "guest_after_fork", json_object_new_boolean(u->guest_after_fork));
+    return o;
+}
+
 /* Conformance mode: the verdict, where, why, and what the emulator said last. */
 static json_object *conformance_json(const run_outcome *out, const conformance_state *c)
 {
@@ -175,6 +204,8 @@ json_object *run_report_build(const run_outcome *out, const conformance_state *c
     for (size_t i = 0; out && i < out->nwarnings; i++)
         json_object_array_add(ws, json_object_new_string(out->warnings[i]));
     json_object_object_add(o, "warnings", ws);
+    if (out)
+        json_object_object_add(o, "not_checked", not_checked_json(out));
     if (out && conf && conf->on)
         json_object_object_add(o, "conformance", conformance_json(out, conf));
     json_object_object_add(o, "stats", stats_json(out, ctx));

@@ -162,6 +162,11 @@ int handle_syscall(engine *e, const insn *in, resume_action *how);
 /* Does the model follow this syscall (signals, threads, mappings, CET ABI, exit)? */
 bool syscall_is_followed(uint64_t nr);
 int handle_syscall_done(engine *e, guest_thread *t);
+/* execve/execveat (handlers_exec.c): note the program at the call; the call returned
+ * (it failed); did the guest's exec take it out of QEMU (the connection then closes)? */
+void engine_exec_call(engine *e, uint64_t nr, const uint64_t *args);
+void engine_exec_returned(engine *e);
+bool engine_exec_happened(const engine *e);
 /* Let the instruction at the current pc run natively and stop again at `to`
  * (or, with has_to false, never: exit and execve). */
 int engine_run_to(engine *e, bool has_to, uint64_t to, bool in_syscall, resume_action *how);

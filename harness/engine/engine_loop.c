@@ -5,6 +5,8 @@
 #include "engine/breakpoint_budget.h"
 #include "qemu/gdb_signals.h"
 
+#include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -189,16 +191,21 @@ static int wait_for_stop(engine *e, rsp_stop *st)
         e->out.end = END_TIMEOUT;
         return 1;
     }
-    rsp_status s = rsp_wait_stop(e->rsp, (int)(left * 1000) + 1, st);
+    /* An infinite deadline (no --timeout) waits as long as the guest runs. */
+    int wait_ms = isinf(left) || left > INT_MAX / 1000 ? -1 : (int)(left * 1000) + 1;
+    rsp_status s = rsp_wait_stop(e->rsp, wait_ms, st);
     if (s == RSP_OK)
         return 0;
     if (s == RSP_ERR_TIMEOUT) {
         e->out.end = END_TIMEOUT;
         return 1;
     }
+    if (s == RSP_ERR_EOF && engine_exec_happened(e)) {
+        e->out.end = END_EXECED;   /* the stub's socket closed with QEMU's image */
+        return 1;
+    }
     if (s == RSP_ERR_EOF)
-        return engine_fail(e, "QEMU closed the connection without an exit report "
-                              "(it died, or the guest called execve)");
+        return engine_fail(e, "QEMU closed the connection without an exit report (it died)");
     return engine_rsp_fail_plain(e, "lost the stop reply");
 }
 

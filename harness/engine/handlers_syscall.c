@@ -15,7 +15,7 @@ enum {
     SYS_CLONE = 56, SYS_FORK = 57, SYS_VFORK = 58, SYS_KILL = 62, SYS_TKILL = 200,
     SYS_TGKILL = 234, SYS_CLONE3 = 435,
 };
-enum { CLONE_VM_FLAG = 0x100 };
+enum { CLONE_VM_FLAG = 0x100, CLONE_VFORK_FLAG = 0x4000 };
 
 bool syscall_is_followed(uint64_t nr)
 {
@@ -101,10 +101,12 @@ static int keep_shadow_stack_read_only(engine *e, const uint64_t *args)
 
 /* A new process that QEMU's stub does not follow: it drops the child's breakpoints
  * but leaves its single-step flag set (7.2), so a child forked under a step dies of
- * SIGTRAP at its first instruction. */
+ * SIGTRAP at its first instruction.  QEMU runs CLONE_VFORK as a fork, CLONE_VM or not
+ * (posix_spawn's clone). */
 static bool forks_a_process(uint64_t nr, uint64_t clone_flags)
 {
-    return nr == SYS_FORK || nr == SYS_VFORK || (nr == SYS_CLONE && !(clone_flags & CLONE_VM_FLAG));
+    return nr == SYS_FORK || nr == SYS_VFORK ||
+           (nr == SYS_CLONE && (!(clone_flags & CLONE_VM_FLAG) || (clone_flags & CLONE_VFORK_FLAG)));
 }
 
 /* Can the instruction after the syscall run unseen?  A single step runs the syscall
@@ -140,15 +142,13 @@ static int leave_syscall(engine *e, const insn *in, uint64_t nr, resume_action *
             return -1;
         return engine_run_to(e, true, resume_at, true, how);
     }
-    if (nr == SYS_EXIT || nr == SYS_EXIT_GROUP || nr == SYS_EXECVE || nr == SYS_EXECVEAT) {
-        if (nr == SYS_EXECVE || nr == SYS_EXECVEAT)
-            engine_warn(e, "the guest called execve: the new program runs outside the harness");
+    if (nr == SYS_EXIT || nr == SYS_EXIT_GROUP) {
         int r = engine_run_to(e, false, 0, false, how);
         if (nr == SYS_EXIT && e->nthreads > 1)
             engine_forget_thread(e, e->cur->tid);
         return r;
     }
-    if ((nr == SYS_CLONE && (e->regs.gpr[REG_RDI] & CLONE_VM_FLAG)) || nr == SYS_CLONE3) {
+    if ((nr == SYS_CLONE && !forks_a_process(nr, e->regs.gpr[REG_RDI])) || nr == SYS_CLONE3) {
         /* A new thread starts at `next` too.  The parent must not stop there while the
          * child runs: QEMU's stub cannot serve two threads stopped at once. */
         e->threads_started++;
@@ -218,6 +218,8 @@ int handle_syscall(engine *e, const insn *in, resume_action *how)
         return -1;
     if (nr == SYS_MPROTECT && !e->conf.on && keep_shadow_stack_read_only(e, args) != 0)
         return -1;
+    if (nr == SYS_EXECVE || nr == SYS_EXECVEAT)
+        engine_exec_call(e, nr, args);
     if (nr == SYS_RT_SIGRETURN) {
         cet_event ev = {.kind = CET_EVENT_SIGRETURN};
         cet_verdict v;
@@ -261,6 +263,8 @@ int handle_syscall_done(engine *e, guest_thread *t)
         return -1;
     int64_t result = (int64_t)rax;
     const uint64_t *a = t->syscall_args;
+    if (t->syscall_nr == SYS_EXECVE || t->syscall_nr == SYS_EXECVEAT)
+        engine_exec_returned(e);
     if (result < 0 && result > -4096)
         return 0;
     if (cet_model_follows_syscall(t->syscall_nr)) {
@@ -272,6 +276,8 @@ int handle_syscall_done(engine *e, guest_thread *t)
         if (t->syscall_nr == SYS_MUNMAP && shadow_mirror_forget_removed(e) != 0)
             return -1;
     }
+    if (result > 0 && forks_a_process(t->syscall_nr, a[0]))
+        run_outcome_note_child(&e->out, result);
     switch (t->syscall_nr) {
     case SYS_MMAP:
         note_file_mapping(e, (uint64_t)result, a);

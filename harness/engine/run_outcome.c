@@ -13,6 +13,7 @@ void run_outcome_init(run_outcome *o, const char *engine_name, const engine_conf
     o->opt = opt;
     o->elf = elf;
     module_map_init(&o->modules);
+    o->unchecked.children_exact = true;
 }
 
 void run_outcome_free(run_outcome *o)
@@ -22,6 +23,7 @@ void run_outcome_free(run_outcome *o)
     for (size_t i = 0; i < o->nwarnings; i++)
         free(o->warnings[i]);
     free(o->warnings);
+    run_unchecked_free(&o->unchecked);
 }
 
 void run_outcome_warn(run_outcome *o, const char *fmt, ...)

@@ -33,7 +33,27 @@ typedef struct run_stats {
     uint64_t blocks;                /* executed blocks read from QEMU's log (the trace engine) */
 } run_stats;
 
-typedef enum run_end { END_RUNNING, END_EXITED, END_SIGNALED, END_TIMEOUT, END_ERROR, END_STOPPED } run_end;
+/* END_EXECED: the guest's execve worked; QEMU runs the new program natively in its own
+ * process, so the run ends as that process ends (the caller, which owns QEMU's process,
+ * waits for it and turns this into EXITED, SIGNALED or TIMEOUT). */
+typedef enum run_end { END_RUNNING, END_EXITED, END_SIGNALED, END_TIMEOUT, END_ERROR, END_STOPPED,
+                       END_EXECED } run_end;
+
+/* What the run did not check: QEMU's execve is the host's, so a program the guest execs
+ * runs natively, outside QEMU and the harness; a forked child runs under a copy of QEMU
+ * that no engine follows (the stub detaches it; its log lines cannot be told apart). */
+enum { UNCHECKED_ARGV_MAX = 32, UNCHECKED_PROGRAMS_MAX = 32 };
+typedef struct run_unchecked {
+    char *exec_program;             /* the program the guest exec'd, as it named it; NULL: none */
+    char **exec_argv; size_t exec_argc;   /* its first UNCHECKED_ARGV_MAX arguments */
+    size_t children;                /* processes the guest forked (fork, vfork, clone) */
+    int64_t *child_pids; size_t nchild_pids;   /* their ids, to count each once */
+    bool child_programs_known;      /* the engine sees what the children exec */
+    bool children_exact;            /* children and child_programs miss none (the trace
+                                       engine: unless the log had lines cut by a child's) */
+    char **child_programs; size_t nchild_programs;   /* distinct, first UNCHECKED_PROGRAMS_MAX */
+    bool guest_after_fork;          /* the guest's own code after its first fork (trace engine) */
+} run_unchecked;
 
 typedef struct run_outcome {
     const char *engine_name;        /* "rsp", "trace" */
@@ -46,6 +66,7 @@ typedef struct run_outcome {
     bool crashed; int crash_signal; uint64_t crash_pc;
     run_end end; int exit_code; int exit_signal; char message[512];
     run_stats stats;
+    run_unchecked unchecked;
 } run_outcome;
 
 void run_outcome_init(run_outcome *o, const char *engine_name, const engine_config *opt,
@@ -54,6 +75,15 @@ void run_outcome_free(run_outcome *o);
 /* A warning for the report, once per text. */
 void run_outcome_warn(run_outcome *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void run_outcome_vwarn(run_outcome *o, const char *fmt, va_list ap);
+/* The guest's execve worked: program and its arguments (copied), for the report. */
+void run_outcome_note_exec(run_outcome *o, const char *program, const char *const *argv, size_t argc);
+/* A child process the guest forked (counted once per pid; pid <= 0: not known, counted);
+ * a program a child exec'd (kept once). */
+void run_outcome_note_child(run_outcome *o, int64_t pid);
+void run_outcome_note_child_exec(run_outcome *o, const char *program);
+/* An execve noted at its call returned: it failed, nothing was exec'd. */
+void run_unchecked_forget_exec(run_unchecked *u);
+void run_unchecked_free(run_unchecked *u);
 /* A new violation record, zeroed; NULL when MAX_VIOLATIONS are kept (it is counted). */
 violation *run_outcome_add_violation(run_outcome *o);
 /* "f+0x4" in the program, "f+0x4 in libc.so.6" or "libc.so.6+0x1f662" elsewhere, "". */

@@ -21,6 +21,11 @@ int wait_status_killed_by(int status)
     return WIFSIGNALED(status) ? WTERMSIG(status) : 0;
 }
 
+int wait_status_exit_code(int status)
+{
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
 void ignore_sigpipe(void)
 {
     signal(SIGPIPE, SIG_IGN);

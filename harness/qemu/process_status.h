@@ -8,6 +8,7 @@
 /* "exit status 3" / "killed by signal 9". */
 const char *describe_wait_status(int status, char *buf, size_t cap);
 int wait_status_killed_by(int status);   /* the signal, or 0 */
+int wait_status_exit_code(int status);   /* the exit code, or -1 when it did not exit */
 void ignore_sigpipe(void);
 
 /* QEMU runs in a process group of its own (so that it can be killed as a whole); on

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAX_LIVE_QEMU 64
@@ -303,5 +304,28 @@ bool qemu_exited(qemu_process *p, int *wstatus)
     }
     if (wstatus)
         *wstatus = p->wstatus;
+    return true;
+}
+
+static double monotonic_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+bool qemu_wait_for_end(qemu_process *p, double timeout_s, int *wstatus)
+{
+    double until = monotonic_s() + timeout_s;
+    long pause_us = 1000;
+    /* Polling rather than a blocking waitpid: the time limit must hold, and the
+     * harness's signal handlers must still find QEMU unreaped. */
+    while (!qemu_exited(p, wstatus)) {
+        if (timeout_s >= 0 && monotonic_s() >= until)
+            return false;
+        usleep((useconds_t)pause_us);
+        if (pause_us < 20000)
+            pause_us *= 2;
+    }
     return true;
 }

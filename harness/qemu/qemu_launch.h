@@ -56,6 +56,11 @@ void qemu_stop(qemu_process *p);
 /* Non-blocking check: has QEMU exited?  Fills status as from waitpid. */
 bool qemu_exited(qemu_process *p, int *wstatus);
 
+/* Wait until QEMU's process ends, at most timeout_s seconds (< 0: no limit).  True with
+ * its status when it did.  For a guest that exec'd: QEMU's process is then the new
+ * program, run natively, and its end is the run's. */
+bool qemu_wait_for_end(qemu_process *p, double timeout_s, int *wstatus);
+
 /* Install SIGINT/SIGTERM/SIGHUP handlers that kill every registered QEMU process
  * group and remove their directories, then re-raise.  Call once. */
 void qemu_install_cleanup_handlers(void);

@@ -1,8 +1,8 @@
 /* The trace engine (--engine=trace): QEMU's own log instead of stops.  The corpus gives
  * the same verdicts as under the RSP engine (cases that need the exact engine say so in
  * their headers and run with it); glibc programs with threads computing at once run to
- * their end, and a violation in one of them is reported in that thread; what happens to
- * fork and exec is said. */
+ * their end, and a violation in one of them is reported in that thread (fork and exec:
+ * test_exec_fork.c). */
 #include "run_helpers.h"
 
 #include <criterion/criterion.h>
@@ -11,15 +11,6 @@
 #include <string.h>
 
 enum { REPEATS = 5 };
-
-static bool warned(json_object *run, const char *needle)
-{
-    json_object *ws = json_at(run, "warnings");
-    for (size_t i = 0; ws && i < json_object_array_length(ws); i++)
-        if (strstr(json_object_get_string(json_object_array_get_idx(ws, i)), needle))
-            return true;
-    return false;
-}
 
 Test(trace_engine, corpus_gives_the_rsp_engines_verdicts)
 {
@@ -72,22 +63,6 @@ Test(trace_engine, a_violation_in_the_third_worker_is_reported_in_its_thread)
         cr_assert_eq(json_int(r.json, "exit.code"), 7);
         harness_result_free(&r);
     }
-}
-
-Test(trace_engine, exec_and_fork_are_said_not_to_be_followed)
-{
-    harness_result r;
-    const char *exec_args[] = {"--engine=trace", "--ibt=off", "--", "/usr/bin/env", "/bin/true", NULL};
-    run_harness(&r, NULL, exec_args);
-    cr_assert_not_null(r.json, "stderr: %s", r.stderr_text);
-    cr_assert(warned(r.json, "execve"), "stderr: %s", r.stderr_text);
-    cr_assert_eq(r.status, 0, "the exec'd program's status; stderr: %s", r.stderr_text);
-    harness_result_free(&r);
-    const char *fork_args[] = {"--engine=trace", "--ibt=off", "--", corpus_path("libc/fork-wait"), NULL};
-    run_harness(&r, NULL, fork_args);
-    cr_assert_not_null(r.json, "stderr: %s", r.stderr_text);
-    cr_assert(warned(r.json, "forked"), "stderr: %s", r.stderr_text);
-    harness_result_free(&r);
 }
 
 /* The same violation report whichever engine ran: a glibc program (PIE, libc mapped by

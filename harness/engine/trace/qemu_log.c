@@ -182,9 +182,14 @@ int qlog_malformed(qlog_reader *r, size_t n, bool complete, qlog_record *rec, co
         return qlog_other(r, n, complete, rec);
     snprintf(r->err, sizeof r->err, "line %lu: %s: %.*s", r->lineno, what,
              (int)(n < 120 ? n : 120), r->buf + r->pos);
+    if (r->keep_malformed) {
+        rec->malformed = true;
+        return qlog_other(r, n, complete, rec);
+    }
     consume_line(r, n, complete);
     return -1;
 }
+
 
 /* --- "Trace" and "Stopped execution" ------------------------------------ */
 
@@ -343,7 +348,7 @@ static void blank(qlog_record *rec)
     rec->symbol = "";
     rec->exec_stopped = rec->block_incomplete = rec->truncated = false;
     rec->numeric_args = 0;
-    rec->returned = rec->result_ambiguous = rec->fork_child = false;
+    rec->returned = rec->result_ambiguous = rec->fork_child = rec->malformed = false;
     rec->nr = -1;
     rec->has_si_addr = false;
     rec->si_addr = 0;

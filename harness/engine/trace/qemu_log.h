@@ -91,6 +91,9 @@ typedef struct qlog_record {
     int64_t nr;             /* QLOG_SYSCALL "Unknown syscall N" (name "Unknown syscall"): N;
                                else -1 */
     bool has_si_addr; uint64_t si_addr;      /* QLOG_SIGNAL: si_addr= (NULL is 0) */
+    bool malformed;         /* QLOG_OTHER: a line that did not parse, once a fork was read
+                               (two processes write the log then, and cut each other's
+                               lines; before a fork such a line is an error); .line holds it */
 } qlog_record;
 
 typedef struct qlog_reader qlog_reader;
@@ -101,6 +104,10 @@ qlog_reader *qlog_open_fd(int fd);
 int qlog_next(qlog_reader *r, qlog_record *rec);
 const char *qlog_error(const qlog_reader *r);
 void qlog_close(qlog_reader *r);
+
+/* Has a fork (fork, vfork, clone that QEMU runs as one) been read whose record is not
+ * returned yet?  From its call line on, the child's lines may come. */
+bool qlog_fork_in_progress(const qlog_reader *r);
 
 /* Does a flag expression as strace prints it ("CLONE_VM|CLONE_FS|0x20") name `flag`? */
 bool qlog_has_flag(const char *argstr, const char *flag);

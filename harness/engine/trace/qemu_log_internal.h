@@ -35,6 +35,7 @@ struct qlog_reader {
     size_t cap, len, pos;  /* unread data is buf[pos, len) */
     bool eof;
     bool read_failed;      /* sticky */
+    bool keep_malformed;   /* a fork was read: lines that do not parse are records */
     unsigned long lineno;  /* the physical line at pos */
     char err[384];
     qlog_insn *insns;

@@ -257,6 +257,10 @@ static bool fill_call(qlog_reader *r, const char *name, size_t namelen, int64_t 
     c->blocking = name_in(c->rec.name, blocking, sizeof blocking / sizeof *blocking);
     c->forking = forking(c);
     c->fork_other = false;
+    /* From a fork on two processes write the log, and a line may come cut by the other's
+     * (QEMU before 10 writes a call's arguments one by one): no reason to stop reading. */
+    if (c->forking)
+        r->keep_malformed = true;
     return true;
 }
 
@@ -601,4 +605,12 @@ int qlog_flush_pending(qlog_reader *r, qlog_record *rec)
         return 1;
     }
     return 0;
+}
+
+bool qlog_fork_in_progress(const qlog_reader *r)
+{
+    for (size_t i = 0; i < r->npend; i++)
+        if (r->pend[i].forking)
+            return true;
+    return false;
 }

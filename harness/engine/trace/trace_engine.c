@@ -158,7 +158,9 @@ static void settle_end(trace_run *r, trace_state *s, bool stopped)
     }
     out->end = END_SIGNALED;
     out->exit_signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-    out->crashed = out->exit_signal == s->last_signal;
+    /* The log's last signal is the guest's own only while no other process wrote it
+     * and no exec'd program took QEMU's place. */
+    out->crashed = out->exit_signal == s->last_signal && !s->forked && !out->unchecked.exec_program;
     out->crash_signal = out->exit_signal;
     const trace_thread *t = &s->threads[s->last_vcpu];
     out->crash_pc = t->has_prev ? s->blocks[t->prev].pc : 0;

@@ -12,6 +12,7 @@ int trace_state_init(trace_state *s, const engine_config *opt, run_outcome *out,
     s->opt = opt;
     s->out = out;
     s->qemu_pid = qemu_pid;
+    out->unchecked.child_programs_known = true;   /* children's execve lines are in the log */
     cet_model_config mc = {.ibt = opt->ibt, .shstk = opt->shstk,
                           .shstk_follows_program = opt->shstk_follows_program,
                           .thread_stack_size = opt->shadow_stack_size};
@@ -41,7 +42,7 @@ static int dispatch(trace_state *s, const qlog_record *rec)
         }
         return 0;
     case QLOG_EXEC:
-        return trace_on_exec(s, rec->vcpu, rec->pc);
+        return s->forked ? 0 : trace_on_exec(s, rec->vcpu, rec->pc);
     case QLOG_SYSCALL:
         return trace_on_syscall(s, rec);
     case QLOG_SIGNAL:
@@ -51,6 +52,8 @@ static int dispatch(trace_state *s, const qlog_record *rec)
          * request): it runs again later, and nothing ran from it. */
         if (rec->exec_stopped && rec->vcpu >= 0 && rec->vcpu < TRACE_MAX_VCPUS)
             s->threads[rec->vcpu].has_prev = false;
+        if (rec->malformed)
+            trace_note_cut_call(s, rec->line);
         trace_on_other(s, rec->line ? rec->line : "");
         return 0;
     }
@@ -66,8 +69,11 @@ int trace_follow(trace_state *s, int fd)
         snprintf(s->out->message, sizeof s->out->message, "out of memory");
         return -1;
     }
-    while (!s->stop && rc == 0 && (got = qlog_next(r, &rec)) > 0)
+    while (!s->stop && rc == 0 && (got = qlog_next(r, &rec)) > 0) {
+        if (!s->forked && qlog_fork_in_progress(r))
+            trace_stop_checking_at_fork(s);   /* the child's lines may follow its call */
         rc = dispatch(s, &rec);
+    }
     if (got < 0) {
         snprintf(s->out->message, sizeof s->out->message, "QEMU's log: %s", qlog_error(r));
         rc = -1;

@@ -1,7 +1,6 @@
 /* The log's system calls, signals and QEMU's page-layout lines: threads that start and
  * end, signal handlers and rt_sigreturn, the kernel's CET ABI (which QEMU does not
- * implement: the model's answer is compared with QEMU's), fork and exec (not followed),
- * and where the program and its loader were placed. */
+ * implement: the model's answer is compared with QEMU's), and where the program and its loader were placed. */
 #include "engine/trace/trace_state.h"
 
 #include <stdio.h>
@@ -108,30 +107,16 @@ static int cet_abi(trace_state *s, trace_thread *t, const qlog_record *rec, uint
     return 0;
 }
 
-static void not_followed(trace_state *s, const qlog_record *rec)
-{
-    if (named(rec, "execve") || named(rec, "execveat"))
-        run_outcome_warn(s->out, "the guest called %s: the new program runs outside the harness",
-                         rec->name);
-    bool fork_like = named(rec, "fork") || named(rec, "vfork") ||
-                     (named(rec, "clone") && rec->nargs > 0 && rec->argstr[0] &&
-                      !qlog_has_flag(rec->argstr[0], "CLONE_VM"));
-    if (fork_like && !s->forked) {
-        s->forked = true;
-        run_outcome_warn(s->out, "the guest forked: the child is not followed, and the blocks it "
-                         "runs before an exec go into the same log, so later reports may be "
-                         "its (--engine=rsp leaves children alone)");
-    }
-}
-
 int trace_on_syscall(trace_state *s, const qlog_record *rec)
 {
-    trace_thread *t = thread_for_syscall(s, rec->tid);
     s->out->stats.syscalls++;
+    trace_note_processes(s, rec);
+    if (s->forked)
+        return 0;
+    trace_thread *t = thread_for_syscall(s, rec->tid);
     if (!t)
         return 0;
     t->in_syscall = false;
-    not_followed(s, rec);
     trace_on_file_syscall(s, rec);
     if (named(rec, "exit"))
         return exit_thread(s, t);
@@ -148,6 +133,8 @@ int trace_on_syscall(trace_state *s, const qlog_record *rec)
 
 int trace_on_signal(trace_state *s, const qlog_record *rec)
 {
+    if (s->forked)
+        return 0;   /* whose it is cannot be told any more */
     trace_thread *t = rec->tid >= 0 ? thread_with_tid(s, rec->tid) : NULL;
     if (!t)
         t = &s->threads[s->last_vcpu];

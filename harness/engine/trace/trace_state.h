@@ -10,7 +10,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-enum { TRACE_MAX_VCPUS = 512, TRACE_MAX_DEFERRED = 16, TRACE_MAX_FDS = 1024 };
+enum { TRACE_MAX_VCPUS = 512, TRACE_MAX_DEFERRED = 16, TRACE_MAX_FDS = 1024,
+       TRACE_MAX_LATER_THREADS = 256 };
 
 /* The restorer the model's signal frames hold (trace_threads.c). */
 extern const uint64_t TRACE_RESTORER_UNKNOWN;
@@ -53,7 +54,9 @@ typedef struct trace_state {
     int last_vcpu;               /* of the last block executed */
     bool first_block_seen;
     bool stop;                   /* --on-violation=stop: end the guest now */
-    bool forked;
+    bool forked;                 /* the guest forked: its blocks are no longer checked */
+    int64_t later_threads[TRACE_MAX_LATER_THREADS];   /* the guest's threads made after it */
+    int nlater_threads;
     bool handler_installed[65];  /* rt_sigaction gave the signal an action */
     int last_signal;             /* the last signal QEMU delivered (a crash if it ends the guest) */
     char *fd_paths[TRACE_MAX_FDS];  /* what the guest opened, to name the files it maps */
@@ -82,6 +85,12 @@ int64_t trace_model_tid(const trace_state *s, const trace_thread *t);
 /* trace_files.c: files the guest opens and maps, for naming addresses in reports. */
 void trace_on_file_syscall(trace_state *s, const qlog_record *rec);
 void trace_files_free(trace_state *s);
+
+/* trace_processes.c: exec and fork, which the engine does not follow (not_checked). */
+void trace_note_processes(trace_state *s, const qlog_record *rec);
+void trace_stop_checking_at_fork(trace_state *s);
+/* A system call line another process's output cut (after the fork): what it shows. */
+void trace_note_cut_call(trace_state *s, const char *line);
 
 /* trace_records.c: system calls, signals and QEMU's other lines. */
 int trace_on_syscall(trace_state *s, const qlog_record *rec);
