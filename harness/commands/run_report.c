@@ -70,10 +70,10 @@ static json_object *exit_json(const run_outcome *out, bool conformance, const ch
         message = "stopped by cetharness once the conformance verdict was decided";
     else if (end == END_STOPPED)
         message = "stopped by cetharness at the first CET violation (--on-violation=stop)";
-    char limit[96];
+    char limit[160];
     if (end == END_TIMEOUT) {
-        snprintf(limit, sizeof limit, "the guest did not finish within %g s (--timeout)",
-                 out ? out->opt->timeout_s : 0.0);
+        snprintf(limit, sizeof limit, "the guest did not finish within %g s (--timeout) and was "
+                 "killed; what it had not yet written is lost", out ? out->opt->timeout_s : 0.0);
         message = limit;
     }
     json_object_object_add(o, "message", message && *message ? json_object_new_string(message) : NULL);

@@ -4,6 +4,7 @@
 #include "engine/breakpoint_budget.h"
 #include "qemu/gdb_signals.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,7 +36,7 @@ int engine_init(engine *e, rsp_conn *rsp, const engine_config *opt, const elf_fa
         addr_map_init(&e->fusion_status, 64) != 0 || addr_map_init(&e->fusion_owner, 256) != 0 ||
         addr_map_init(&e->twin_searched, 64) != 0)
         return -1;
-    e->deadline = engine_now() + opt->timeout_s;
+    e->deadline = opt->timeout_s > 0 ? engine_now() + opt->timeout_s : INFINITY;
     e->fusion_disabled = opt->no_fusion || opt->conformance;
     e->conf.on = opt->conformance;
     return breakpoint_budget_init(e);

@@ -131,6 +131,24 @@ Test(run_errors, hanging_guest_times_out_and_is_killed)
     harness_result_free(&r);
 }
 
+/* A violation is a finding however the run ends after it: exit 1, not the timeout's 125,
+ * and the JSON says the guest timed out. */
+Test(run_errors, a_timeout_after_a_violation_exits_with_the_violations_status)
+{
+    for (int i = 0; i < 2; i++) {
+        harness_result r;
+        const char *args[] = {i ? "--engine=trace" : "--engine=rsp", "--on-violation=continue",
+                              "--timeout", "2", "--", prog_path("violation-then-hang"), NULL};
+        run_harness(&r, NULL, args);
+        cr_assert_eq(r.status, 1, "stderr: %s", r.stderr_text);
+        cr_assert_str_eq(json_str(r.json, "exit.status"), "timeout");
+        cr_assert_eq(json_int(r.json, "violations_total"), 1, "stderr: %s", r.stderr_text);
+        cr_assert(strstr(json_str(r.json, "exit.message"), "within 2 s"), "%s",
+                  json_str(r.json, "exit.message"));
+        harness_result_free(&r);
+    }
+}
+
 Test(run, clean_program_passes_its_exit_status_through)
 {
     harness_result r;

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -109,11 +110,15 @@ static int open_log(trace_run *r, run_outcome *out)
 static void *watch(void *arg)
 {
     trace_run *r = arg;
-    struct timespec until;
+    struct timespec until = {0};
     double d = r->deadline - now_s() + (double)time(NULL);
-    until.tv_sec = (time_t)d;
-    until.tv_nsec = (long)((d - (double)until.tv_sec) * 1e9);
+    if (!isinf(d)) {
+        until.tv_sec = (time_t)d;
+        until.tv_nsec = (long)((d - (double)until.tv_sec) * 1e9);
+    }
     pthread_mutex_lock(&r->lock);
+    while (!r->done && isinf(r->deadline))   /* no --timeout */
+        pthread_cond_wait(&r->done_cond, &r->lock);
     while (!r->done)
         if (pthread_cond_timedwait(&r->done_cond, &r->lock, &until) == ETIMEDOUT)
             break;
@@ -183,7 +188,7 @@ static void cleanup(trace_run *r)
 int trace_engine_run(const trace_launch *l, const engine_config *opt, run_outcome *out)
 {
     static trace_state s;     /* large; one run per process */
-    trace_run r = {.deadline = now_s() + opt->timeout_s};
+    trace_run r = {.deadline = opt->timeout_s > 0 ? now_s() + opt->timeout_s : INFINITY};
     pthread_mutex_init(&r.lock, NULL);
     pthread_cond_init(&r.done_cond, NULL);
     int rc = -1;
