@@ -142,3 +142,20 @@ Test(exec_fork, a_shell_pipeline_keeps_its_output_and_status)
         harness_result_free(&r);
     }
 }
+
+/* The exec'd program runs on under the time limit, and is killed with QEMU's group. */
+Test(exec_fork, an_exec_d_program_that_hangs_times_out_and_is_killed)
+{
+    for (size_t i = 0; i < 2; i++) {
+        harness_result r;
+        const char *args[] = {engines[i], "--ibt=off", "--timeout", "15", "--",
+                              prog_path("exec-after-failed"), prog_path("hang"), NULL};
+        run_harness(&r, NULL, args);
+        cr_assert_eq(r.status, 125, "%s: stderr: %s", engines[i], r.stderr_text);
+        cr_assert_str_eq(json_str(r.json, "exit.status"), "timeout");
+        cr_assert_str_eq(json_str(r.json, "not_checked.exec.program"), prog_path("hang"),
+                         "%s: the exec came before the limit: %s", engines[i], r.stderr_text);
+        cr_assert_not(process_running(prog_path("hang")), "%s: still running", engines[i]);
+        harness_result_free(&r);
+    }
+}
