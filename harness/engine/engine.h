@@ -152,6 +152,9 @@ int engine_reg(engine *e, int gdb_reg, uint64_t *value);
 int engine_load_registers(engine *e);
 int engine_operand_address(engine *e, const insn *in, uint64_t *ea);
 double engine_now(void);
+/* Milliseconds left until the run's deadline, for rsp_wait_stop: -1 (wait as long as it
+ * takes) without --timeout, at least 1 once it has passed. */
+int engine_wait_ms(const engine *e);
 /* "f+0x4" in the program, "f+0x4 in libc.so.6" or "libc.so.6+0x1f662" elsewhere, "". */
 const char *engine_symbolize(const engine *e, uint64_t addr, char *buf, size_t cap);
 

@@ -13,6 +13,15 @@
 
 enum { GDB_SIGTRAP = 5 };
 
+int engine_wait_ms(const engine *e)
+{
+    double left = e->deadline - engine_now();
+    /* An infinite deadline (no --timeout) waits as long as the guest runs. */
+    if (isinf(left) || left > INT_MAX / 1000)
+        return -1;
+    return left > 0 ? (int)(left * 1000) + 1 : 1;
+}
+
 int engine_run_to(engine *e, bool has_to, uint64_t to, bool in_syscall, resume_action *how)
 {
     guest_thread *t = e->cur;
@@ -191,9 +200,7 @@ static int wait_for_stop(engine *e, rsp_stop *st)
         e->out.end = END_TIMEOUT;
         return 1;
     }
-    /* An infinite deadline (no --timeout) waits as long as the guest runs. */
-    int wait_ms = isinf(left) || left > INT_MAX / 1000 ? -1 : (int)(left * 1000) + 1;
-    rsp_status s = rsp_wait_stop(e->rsp, wait_ms, st);
+    rsp_status s = rsp_wait_stop(e->rsp, engine_wait_ms(e), st);
     if (s == RSP_OK)
         return 0;
     if (s == RSP_ERR_TIMEOUT) {

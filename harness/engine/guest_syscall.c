@@ -77,8 +77,7 @@ static int run_over(engine *e, uint64_t gadget)
         return -1;
     if (rsp_resume(e->rsp, RSP_CONTINUE, 0, false, 0) != RSP_OK)
         return engine_rsp_fail_plain(e, "cannot resume the guest for a system call of the harness");
-    double left = e->deadline - engine_now();
-    if (rsp_wait_stop(e->rsp, left > 0 ? (int)(left * 1000) + 1 : 1, &st) != RSP_OK)
+    if (rsp_wait_stop(e->rsp, engine_wait_ms(e), &st) != RSP_OK)
         return engine_rsp_fail_plain(e, "no stop after a system call of the harness");
     uint64_t pc = 0;
     e->regs_known = 0;
