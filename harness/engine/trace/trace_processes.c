@@ -104,9 +104,9 @@ static void exec_seen(trace_state *s, const qlog_record *rec, bool by_the_guest)
 }
 
 /* Did this execve fail?  Once two processes write the log, a result line that names no
- * process can go to the wrong call (a parent's wait4 giving -ECHILD or a pid to its
- * child's execve), so only a failure execve itself reports counts; no result at all
- * means it worked (QEMU's image, which would print it, is gone). */
+ * process can go to the wrong call (a parent's wait4 gives -ECHILD or a pid to its
+ * child's execve), so only an error execve itself returns counts as a failure; no result
+ * at all means it worked (QEMU's image, which would have printed it, is gone). */
 static bool exec_failed(const qlog_record *rec)
 {
     static const int exec_errors[] = {1, 2, 5, 7, 8, 12, 13, 14, 20, 21, 22, 26, 36, 40, 80};
@@ -121,8 +121,8 @@ static bool exec_failed(const qlog_record *rec)
 /* Children are counted by process id, from both sides: the pid a fork of the guest
  * returned, and the id on each line of another process (QEMU before 9.2 prints the
  * process id; later ones the thread id, the process id for a child's first thread).
- * Results that go astray are then of no consequence, unless every line of a child is
- * lost: a fork of the guest without its pid marks the count as a lower bound. */
+ * A result that goes astray, or a fork line cut by another process's, then loses no
+ * child: each writes lines of its own (at least its execve or exit_group). */
 void trace_note_processes(trace_state *s, const qlog_record *rec)
 {
     /* Before the first fork every line is the guest's (a new thread's id may not be
@@ -139,8 +139,6 @@ void trace_note_processes(trace_state *s, const qlog_record *rec)
     trace_stop_checking_at_fork(s);
     if (rec->has_result && rec->result > 0)
         run_outcome_note_child(s->out, rec->result);   /* a pid given twice counts once */
-    else if (!(rec->has_result && rec->result == 0))   /* 0: the child's own return */
-        s->out->unchecked.children_exact = false;
 }
 
 void trace_stop_checking_at_fork(trace_state *s)
@@ -149,14 +147,18 @@ void trace_stop_checking_at_fork(trace_state *s)
     s->out->unchecked.guest_after_fork = true;
 }
 
-/* "TID name(" at the start of a cut line: the tid, and the name into name[cap]; the
- * text after the parenthesis, or NULL. */
+/* "TID name(" at the start of a cut line: the tid (-1: the line does not start with
+ * one), and the name into name[cap] ("" when it was cut off); the text after the
+ * parenthesis, or NULL. */
 static const char *cut_call_start(const char *line, int64_t *tid, char *name, size_t cap)
 {
     char *end;
     long long v = strtoll(line, &end, 10);
-    if (end == line || *end != ' ')
+    *tid = -1;
+    name[0] = '\0';
+    if (end == line || *end != ' ' || v <= 0)
         return NULL;
+    *tid = v;
     const char *p = end + 1, *start = p;
     while (isalnum((unsigned char)*p) || *p == '_')
         p++;
@@ -165,7 +167,6 @@ static const char *cut_call_start(const char *line, int64_t *tid, char *name, si
         return NULL;
     memcpy(name, start, n);
     name[n] = '\0';
-    *tid = v;
     return p + 1;
 }
 
@@ -177,38 +178,29 @@ static char *first_string(const char *args)
     return close ? strndup(open + 1, (size_t)(close - open - 1)) : NULL;
 }
 
+/* Children are counted by their own lines too, so a cut fork loses nothing; what can be
+ * lost is a system call whose name was cut off, or an exec whose path was. */
 void trace_note_cut_call(trace_state *s, const char *line)
 {
     int64_t tid;
     char name[32];
-    /* A cut line may have been a fork or an exec, and results go astray with it. */
-    s->out->unchecked.children_exact = false;
     const char *args = cut_call_start(line, &tid, name, sizeof name);
-    if (!args)
-        return;
+    if (tid <= 0)
+        return;   /* not a system call's line: a block's, which is not read after a fork */
     bool by_the_guest = of_the_guest(s, tid);
     if (!by_the_guest)
         run_outcome_note_child(s->out, tid);
-    if (strcmp(name, "execve") == 0 || strcmp(name, "execveat") == 0) {
-        /* Its result, which would say whether it worked, is lost with the rest. */
-        char *program = first_string(args);
-        if (program && by_the_guest)
-            run_outcome_note_exec(s->out, program, NULL, 0);
-        else if (program)
-            run_outcome_note_child_exec(s->out, program);
-        free(program);
+    if (!args)
+        s->out->unchecked.children_exact = false;
+    if (!args || (strcmp(name, "execve") != 0 && strcmp(name, "execveat") != 0))
         return;
-    }
-    if (!by_the_guest)
-        return;
-    /* A clone counts only when its flags were printed whole and make it a fork. */
-    const char *comma = strchr(args, ',');
-    char flags[256];
-    bool whole = comma && (size_t)(comma - args) < sizeof flags;
-    if (whole)
-        snprintf(flags, sizeof flags, "%.*s", (int)(comma - args), args);
-    if (strcmp(name, "fork") == 0 || strcmp(name, "vfork") == 0 ||
-        (strcmp(name, "clone") == 0 && whole &&
-         (!qlog_has_flag(flags, "CLONE_VM") || qlog_has_flag(flags, "CLONE_VFORK"))))
-        run_outcome_note_child(s->out, 0);
+    /* Its result, which would say whether it worked, is lost with the rest. */
+    char *program = first_string(args);
+    if (program && by_the_guest)
+        run_outcome_note_exec(s->out, program, NULL, 0);
+    else if (program)
+        run_outcome_note_child_exec(s->out, program);
+    else
+        s->out->unchecked.children_exact = false;
+    free(program);
 }
