@@ -83,8 +83,8 @@ Test(run_errors, qemu_for_another_architecture)
     write_script(path, sizeof path, "echo 'qemu-aarch64 version 7.2.22'");
     const char *args[] = {"--", prog_path("clean-exit"), NULL};
     run_harness(&r, path, args);
-    assert_one_line_error(&r, "not qemu-x86_64");
     unlink(path);
+    assert_one_line_error(&r, "not qemu-x86_64");
     harness_result_free(&r);
 }
 
@@ -110,11 +110,12 @@ Test(run_errors, qemu_dying_mid_run_is_an_error_and_leaves_nothing)
     char prog[256];
     const char *args[] = {"--timeout", "30", "--", private_copy(prog, sizeof prog, "hang"), NULL};
     run_harness(&r, path, args);
+    unlink(path);   /* before the asserts: a failing one ends the test */
+    bool left_running = process_running(prog);
+    unlink(prog);
     assert_one_line_error(&r, "QEMU");
     cr_assert_str_eq(json_str(r.json, "exit.status"), "error");
-    cr_assert_not(process_running(prog));
-    unlink(path);
-    unlink(prog);
+    cr_assert_not(left_running);
     harness_result_free(&r);
 }
 
