@@ -12,7 +12,6 @@ int trace_state_init(trace_state *s, const engine_config *opt, run_outcome *out,
     s->opt = opt;
     s->out = out;
     s->qemu_pid = qemu_pid;
-    out->unchecked.child_programs_known = true;   /* children's execve lines are in the log */
     cet_model_config mc = {.ibt = opt->ibt, .shstk = opt->shstk,
                           .shstk_follows_program = opt->shstk_follows_program,
                           .thread_stack_size = opt->shadow_stack_size};
