@@ -39,6 +39,19 @@ typedef struct qemu_process {
 int qemu_resolve(const char *explicit_path, char *path, size_t pathcap,
                  char *version, size_t versioncap, char *err, size_t errlen);
 
+/* What a short run of QEMU printed (stdout and stderr) and how it ended. */
+typedef struct qemu_output {
+    char out[512];               /* the beginning of what it printed, NUL-terminated */
+    size_t len;
+    int wstatus;
+    bool timed_out;              /* killed after timeout_ms */
+} qemu_output;
+
+/* Run argv (argv[0]: QEMU's path) with stdin from /dev/null and its output kept in *r,
+ * for at most timeout_ms.  0, or -1 with a message when it could not be started. */
+int qemu_run_captured(char *const argv[], int timeout_ms, qemu_output *r, char *err,
+                      size_t errlen);
+
 /* Make the private directory, fork, exec QEMU with "-g SOCKET [args] program argv".
  * The child gets PR_SET_PDEATHSIG(SIGKILL), its own process group, the harness's
  * stdin/stdout/stderr.  Returns 0 or -1 with a message.

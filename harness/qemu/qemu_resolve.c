@@ -78,17 +78,10 @@ static int locate(const char *explicit_path, char *path, size_t cap, char *err, 
     return 0;
 }
 
-/* ---- asking it --version ----------------------------------------------------- */
-
-typedef struct version_run {
-    char out[512];       /* the beginning of what it printed */
-    size_t len;
-    int wstatus;
-    bool timed_out;
-} version_run;
+/* ---- running it for its output (--version, a plugin probe) ---------------------- */
 
 /* Reads until EOF or the deadline; keeps the first bytes and drains the rest. */
-static void collect_output(int fd, version_run *r, long long deadline)
+static void collect_output(int fd, qemu_output *r, long long deadline)
 {
     for (;;) {
         long long left = deadline - now_ms();
@@ -115,7 +108,7 @@ static void collect_output(int fd, version_run *r, long long deadline)
 }
 
 /* Waits for the exit, still bounded by the deadline (it may close stdout and linger). */
-static void await_exit(pid_t pid, version_run *r, long long deadline)
+static void await_exit(pid_t pid, qemu_output *r, long long deadline)
 {
     while (!r->timed_out) {
         pid_t w = waitpid(pid, &r->wstatus, WNOHANG);
@@ -131,15 +124,15 @@ static void await_exit(pid_t pid, version_run *r, long long deadline)
         ;
 }
 
-static int run_version(const char *path, version_run *r, char *err, size_t errlen)
+int qemu_run_captured(char *const argv[], int timeout_ms, qemu_output *r, char *err, size_t errlen)
 {
+    const char *path = argv[0];
     memset(r, 0, sizeof *r);
     int out[2];
     if (pipe2(out, O_CLOEXEC) != 0) {
         set_err(err, errlen, "%s: cannot make a pipe: %s", path, strerror(errno));
         return -1;
     }
-    char *argv[] = {(char *)path, "--version", NULL};
     pid_t pid = spawn_program(path, argv, out[1], 0);
     int spawn_errno = errno;
     close(out[1]);
@@ -148,7 +141,7 @@ static int run_version(const char *path, version_run *r, char *err, size_t errle
         set_err(err, errlen, "cannot execute %s: %s", path, strerror(spawn_errno));
         return -1;
     }
-    long long deadline = now_ms() + VERSION_DEADLINE_MS;
+    long long deadline = now_ms() + timeout_ms;
     collect_output(out[0], r, deadline);
     close(out[0]);
     await_exit(pid, r, deadline);
@@ -167,7 +160,7 @@ static void first_line(const char *text, char *line, size_t cap)
     line[n] = '\0';
 }
 
-static int judge_version(const char *path, const version_run *r, char *version, size_t cap,
+static int judge_version(const char *path, const qemu_output *r, char *version, size_t cap,
                          char *err, size_t errlen)
 {
     char line[128];
@@ -199,9 +192,10 @@ static int judge_version(const char *path, const version_run *r, char *version, 
 int qemu_resolve(const char *explicit_path, char *path, size_t pathcap, char *version,
                  size_t versioncap, char *err, size_t errlen)
 {
-    version_run r;
+    qemu_output r;
     if (locate(explicit_path, path, pathcap, err, errlen) != 0 ||
-        run_version(path, &r, err, errlen) != 0)
+        qemu_run_captured((char *[]){path, "--version", NULL}, VERSION_DEADLINE_MS, &r, err,
+                          errlen) != 0)
         return -1;
     return judge_version(path, &r, version, versioncap, err, errlen);
 }

@@ -40,20 +40,22 @@ static void classify(const trace_state *s, trace_block *b)
     }
 }
 
-int trace_add_block(trace_state *s, const qlog_record *rec)
+int trace_add_block(trace_state *s, const qlog_insn *insns, size_t n, size_t *index)
 {
-    if (rec->ninsns == 0)
+    if (n == 0)
         return 0;
-    if (grow((void **)&s->insns, &s->capinsns, s->ninsns + rec->ninsns, sizeof *s->insns) != 0 ||
+    if (grow((void **)&s->insns, &s->capinsns, s->ninsns + n, sizeof *s->insns) != 0 ||
         grow((void **)&s->blocks, &s->capblocks, s->nblocks + 1, sizeof *s->blocks) != 0)
         return -1;
-    memcpy(s->insns + s->ninsns, rec->insns, rec->ninsns * sizeof *rec->insns);
+    memcpy(s->insns + s->ninsns, insns, n * sizeof *insns);
     trace_block *b = &s->blocks[s->nblocks];
-    b->pc = rec->insns[0].addr;
+    b->pc = insns[0].addr;
     b->first = s->ninsns;
-    b->n = rec->ninsns;
-    s->ninsns += rec->ninsns;
+    b->n = n;
+    s->ninsns += n;
     classify(s, b);
+    if (index)
+        *index = s->nblocks;
     return addr_map_put(&s->block_at, b->pc, ++s->nblocks);
 }
 

@@ -66,15 +66,15 @@ static int open_log(trace_guest *g, const log_fifo *f, run_outcome *out)
     return fd;
 }
 
-/* What settle needs from the log: the last signal delivered, the last thread's block.
- * The log's last signal is the guest's own only while no other process wrote it and no
- * exec'd program took QEMU's place. */
-static void note_last_seen(trace_guest *g, const trace_state *s)
+/* A guest that died of the last signal the log shows delivered crashed, in the last
+ * block its last thread ran; the log's last signal is the guest's own only while no
+ * other process wrote it and no exec'd program took QEMU's place. */
+static void judge_crash(const trace_state *s, run_outcome *out)
 {
     const trace_thread *t = &s->threads[s->last_vcpu];
-    bool own = !s->forked && !s->out->unchecked.exec_program;
-    g->last_signal = own ? s->last_signal : 0;
-    g->last_pc = t->has_prev ? s->blocks[t->prev].pc : 0;
+    if (out->end == END_SIGNALED && out->exit_signal == s->last_signal && !s->forked &&
+        !out->unchecked.exec_program)
+        trace_guest_crashed(out, t->has_prev ? s->blocks[t->prev].pc : 0);
 }
 
 static int follow(trace_guest *g, const log_fifo *f, const engine_config *opt, run_outcome *out)
@@ -93,8 +93,8 @@ static int follow(trace_guest *g, const log_fifo *f, const engine_config *opt, r
     if (s.stop)
         trace_guest_kill(g);
     if (rc == 0) {
-        note_last_seen(g, &s);
         trace_guest_settle(g, s.stop, out);
+        judge_crash(&s, out);
     }
     trace_state_free(&s);
     return rc;

@@ -35,7 +35,7 @@ static int dispatch(trace_state *s, const qlog_record *rec)
 {
     switch (rec->kind) {
     case QLOG_BLOCK:
-        if (trace_add_block(s, rec) != 0) {
+        if (trace_add_block(s, rec->insns, rec->ninsns, NULL) != 0) {
             snprintf(s->out->message, sizeof s->out->message, "out of memory");
             return -1;
         }

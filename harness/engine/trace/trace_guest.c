@@ -125,13 +125,16 @@ void trace_guest_settle(trace_guest *g, bool stopped, run_outcome *out)
     }
     out->end = END_SIGNALED;
     out->exit_signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-    out->crashed = out->exit_signal == g->last_signal;
+}
+
+void trace_guest_crashed(run_outcome *out, uint64_t pc)
+{
+    out->crashed = true;
     out->crash_signal = out->exit_signal;
-    out->crash_pc = g->last_pc;
-    if (out->crashed)
-        run_outcome_warn(out, "the %s engine knows the block the guest was in when the signal "
-                         "came (0x%llx), not the instruction", out->engine_name,
-                         (unsigned long long)out->crash_pc);
+    out->crash_pc = pc;
+    run_outcome_warn(out, "the %s engine knows the block the guest was in when the signal "
+                     "came (0x%llx), not the instruction", out->engine_name,
+                     (unsigned long long)pc);
 }
 
 void trace_guest_end(trace_guest *g)

@@ -19,9 +19,6 @@ typedef struct trace_guest {
     pthread_mutex_t lock;
     pthread_cond_t done_cond;
     bool done, timed_out;
-    int last_signal;             /* the last signal the engine saw delivered (a crash if
-                                    it is the one that ends QEMU) */
-    uint64_t last_pc;            /* the block the guest was last seen in, for a crash */
 } trace_guest;
 
 double trace_now(void);
@@ -38,6 +35,8 @@ bool trace_guest_past_deadline(const trace_guest *g);
 void trace_guest_kill(trace_guest *g);
 /* How the guest ended, into out: stopped by the engine, timed out, or QEMU's status. */
 void trace_guest_settle(trace_guest *g, bool stopped, run_outcome *out);
+/* The signal that ended the guest (out->exit_signal) was a crash in the block at pc. */
+void trace_guest_crashed(run_outcome *out, uint64_t pc);
 /* Stop the watchdog and QEMU; safe after a failed start. */
 void trace_guest_end(trace_guest *g);
 

@@ -1,6 +1,7 @@
-/* Where QEMU placed the program and its loader, from the lines -d page writes before
- * the first instruction: start_code (the program's first executable segment) and entry
- * (the loader's entry point for a dynamically linked program), for naming addresses. */
+/* Where QEMU placed the program and its loader, for naming addresses: start_code (the
+ * program's first executable segment) and entry (the loader's entry point for a
+ * dynamically linked program), from the lines -d page writes before the first
+ * instruction, or from the plugin. */
 #include "engine/trace/trace_state.h"
 #include "guest/elf_facts.h"
 
@@ -25,12 +26,19 @@ static uint64_t first_exec_vaddr(const elf_facts *f)
     return 0;
 }
 
-static void place_loader(trace_state *s, uint64_t entry)
+void trace_place_program(trace_state *s, uint64_t start_code)
+{
+    const elf_facts *elf = s->out->elf;
+    if (elf && elf->is_pie)
+        s->out->load_bias = start_code - first_exec_vaddr(elf);
+}
+
+void trace_place_loader(trace_state *s, uint64_t entry)
 {
     const elf_facts *elf = s->out->elf;
     elf_facts interp;
     char err[512];
-    if (!elf->has_interp || !elf->interp_file ||
+    if (!elf || !elf->has_interp || !elf->interp_file ||
         elf_facts_load(elf->interp_file, &interp, err, sizeof err) != 0)
         return;
     uint64_t base = entry - interp.entry, end = 0;
@@ -45,11 +53,8 @@ static void place_loader(trace_state *s, uint64_t entry)
 void trace_on_other(trace_state *s, const char *line)
 {
     uint64_t value;
-    const elf_facts *elf = s->out->elf;
-    if (!elf)
-        return;
-    if (value_of(line, "start_code", &value) && elf->is_pie)
-        s->out->load_bias = value - first_exec_vaddr(elf);
-    else if (value_of(line, "entry", &value) && elf->has_interp)
-        place_loader(s, value);
+    if (value_of(line, "start_code", &value))
+        trace_place_program(s, value);
+    else if (value_of(line, "entry", &value))
+        trace_place_loader(s, value);
 }

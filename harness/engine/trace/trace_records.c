@@ -59,7 +59,7 @@ static bool arg_is(const qlog_record *rec, int i, const char *text)
     return i < rec->nargs && rec->argstr[i] && strcmp(rec->argstr[i], text) == 0;
 }
 
-static int exit_thread(trace_state *s, trace_thread *t)
+int trace_thread_exit(trace_state *s, trace_thread *t)
 {
     cet_event ev = {.kind = CET_EVENT_THREAD_EXIT, .tid = trace_model_tid(s, t)};
     cet_verdict v;
@@ -67,7 +67,7 @@ static int exit_thread(trace_state *s, trace_thread *t)
     return cet_model_apply(s->model, &ev, &v);
 }
 
-static void sigreturn(trace_state *s, trace_thread *t)
+void trace_sigreturn(trace_state *s, trace_thread *t)
 {
     cet_event ev = {.kind = CET_EVENT_SIGRETURN, .tid = trace_model_tid(s, t)};
     cet_verdict v;
@@ -84,27 +84,33 @@ static void sigaction(trace_state *s, const qlog_record *rec)
         s->handler_installed[sig] = true;
 }
 
-/* The kernel's CET ABI: QEMU answers EINVAL or ENOSYS; the model says what Linux
- * answers, and a guest that goes on with QEMU's answer may not do what it does on CET
- * hardware (except for a request the harness's switch makes moot). */
-static int cet_abi(trace_state *s, trace_thread *t, const qlog_record *rec, uint64_t nr)
+int trace_cet_syscall(trace_state *s, trace_thread *t, const char *name, uint64_t nr,
+                      const uint64_t args[6], bool has_result, int64_t result)
 {
     cet_event ev = {.kind = CET_EVENT_SYSCALL, .tid = trace_model_tid(s, t), .u.syscall.nr = nr};
     cet_verdict v;
-    for (int i = 0; i < rec->nargs && i < 6; i++)
-        ev.u.syscall.args[i] = rec->args[i];
+    memcpy(ev.u.syscall.args, args, sizeof ev.u.syscall.args);
     if (!cet_model_answers_syscall(nr, ev.u.syscall.args[0]))
         return 0;
     if (cet_model_apply(s->model, &ev, &v) != 0)
         return -1;
     bool moot = cet_model_shstk_request_is_moot(s->model, nr, ev.u.syscall.args);
-    if (!moot && rec->has_result && rec->result != v.result)
+    if (!moot && has_result && result != v.result)
         run_outcome_warn(s->out, "%s(0x%llx, 0x%llx): QEMU answered %lld where Linux with CET "
-                         "answers %lld; the trace engine cannot give the guest that answer "
-                         "(--engine=rsp does)", rec->name, (unsigned long long)ev.u.syscall.args[0],
-                         (unsigned long long)ev.u.syscall.args[1], (long long)rec->result,
-                         (long long)v.result);
+                         "answers %lld; the %s engine cannot give the guest that answer "
+                         "(--engine=rsp does)", name, (unsigned long long)ev.u.syscall.args[0],
+                         (unsigned long long)ev.u.syscall.args[1], (long long)result,
+                         (long long)v.result, s->out->engine_name);
     return 0;
+}
+
+/* The kernel's CET ABI as the log shows it. */
+static int cet_abi(trace_state *s, trace_thread *t, const qlog_record *rec, uint64_t nr)
+{
+    uint64_t args[6] = {0};
+    for (int i = 0; i < rec->nargs && i < 6; i++)
+        args[i] = rec->args[i];
+    return trace_cet_syscall(s, t, rec->name, nr, args, rec->has_result, rec->result);
 }
 
 int trace_on_syscall(trace_state *s, const qlog_record *rec)
@@ -119,9 +125,9 @@ int trace_on_syscall(trace_state *s, const qlog_record *rec)
     t->in_syscall = false;
     trace_on_file_syscall(s, rec);
     if (named(rec, "exit"))
-        return exit_thread(s, t);
+        return trace_thread_exit(s, t);
     if (named(rec, "rt_sigreturn"))
-        sigreturn(s, t);
+        trace_sigreturn(s, t);
     else if (named(rec, "rt_sigaction"))
         sigaction(s, rec);
     else if (named(rec, "arch_prctl"))

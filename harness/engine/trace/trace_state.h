@@ -57,6 +57,9 @@ typedef struct trace_state {
     bool forked;                 /* the guest forked: its blocks are no longer checked */
     int64_t later_threads[TRACE_MAX_LATER_THREADS];   /* the guest's threads made after it */
     int nlater_threads;
+    bool dispositions_known;     /* rt_sigaction's dispositions reach the model (the plugin
+                                    engine reads them); else a delivery installs one with
+                                    the block that follows as its handler */
     bool handler_installed[65];  /* rt_sigaction gave the signal an action */
     int last_signal;             /* the last signal QEMU delivered (a crash if it ends the guest) */
     char *fd_paths[TRACE_MAX_FDS];  /* what the guest opened, to name the files it maps */
@@ -71,19 +74,30 @@ void trace_state_free(trace_state *s);
 int trace_follow(trace_state *s, int fd);
 
 /* trace_blocks.c */
-int trace_add_block(trace_state *s, const qlog_record *rec);
+/* A block as translated (n instructions); its index in s->blocks in *index (may be NULL).
+ * -1: out of memory. */
+int trace_add_block(trace_state *s, const qlog_insn *insns, size_t n, size_t *index);
 const trace_block *trace_block_at(const trace_state *s, uint64_t pc);
 /* Up to 4 bytes at pc from the blocks QEMU translated (0 when none starts there). */
 size_t trace_bytes_at(const trace_state *s, uint64_t pc, uint8_t out[4]);
 
+/* trace_threads.c: a thread the model does not know yet starts on its vCPU. */
+int trace_thread_start(trace_state *s, trace_thread *t);
 /* trace_transfers.c: a block executed on a vCPU. */
 int trace_on_exec(trace_state *s, int vcpu, uint64_t pc);
 /* The model event of one transfer; also used when a deferred one is resolved. */
 int trace_transfer(trace_state *s, trace_thread *t, size_t from_block, uint64_t to);
 int64_t trace_model_tid(const trace_state *s, const trace_thread *t);
+/* Warn of the CET instructions in block b, whose effect a stop-free engine cannot give. */
+void trace_note_cet_instructions(trace_state *s, const trace_block *b);
 
 /* trace_files.c: files the guest opens and maps, for naming addresses in reports. */
 void trace_on_file_syscall(trace_state *s, const qlog_record *rec);
+/* What a system call did, whoever saw it: fd is path[0, len); the file open as fd was
+ * mapped at addr (len bytes from offset); fd was closed. */
+void trace_file_opened(trace_state *s, int64_t fd, const char *path, size_t len);
+void trace_file_mapped(trace_state *s, uint64_t addr, uint64_t len, uint64_t offset, int64_t fd);
+void trace_fd_closed(trace_state *s, int64_t fd);
 void trace_files_free(trace_state *s);
 
 /* trace_processes.c: exec and fork, which the engine does not follow (not_checked). */
@@ -92,9 +106,19 @@ void trace_stop_checking_at_fork(trace_state *s);
 /* A system call line another process's output cut (after the fork): what it shows. */
 void trace_note_cut_call(trace_state *s, const char *line);
 
-/* trace_records.c: system calls, signals and QEMU's other lines. */
+/* trace_records.c: what system calls do to the model, whoever saw them: a thread's
+ * end, rt_sigreturn, the kernel's CET ABI (name for messages; QEMU's result if known). */
+int trace_thread_exit(trace_state *s, trace_thread *t);
+void trace_sigreturn(trace_state *s, trace_thread *t);
+int trace_cet_syscall(trace_state *s, trace_thread *t, const char *name, uint64_t nr,
+                      const uint64_t args[6], bool has_result, int64_t result);
+/* trace_records.c: system calls, signals and QEMU's other lines as the log shows them. */
 int trace_on_syscall(trace_state *s, const qlog_record *rec);
 int trace_on_signal(trace_state *s, const qlog_record *rec);
 void trace_on_other(trace_state *s, const char *line);
+/* trace_layout.c: QEMU placed the program's first executable segment at start_code, and
+ * the guest starts at entry (the loader's entry point when there is a loader). */
+void trace_place_program(trace_state *s, uint64_t start_code);
+void trace_place_loader(trace_state *s, uint64_t entry);
 
 #endif

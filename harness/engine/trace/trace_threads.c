@@ -7,11 +7,12 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The restorer of a signal frame: the log does not show rt_sigaction's structure, so the
- * handler's final RET is accepted wherever it returns (see trace_transfers.c). */
+/* The restorer of a signal frame when rt_sigaction's structure was not seen (the log does
+ * not show it): the handler's final RET is accepted wherever it returns (see
+ * trace_transfers.c). */
 const uint64_t TRACE_RESTORER_UNKNOWN = 0xfffe00000000dead;
 
-static int start_thread(trace_state *s, trace_thread *t)
+int trace_thread_start(trace_state *s, trace_thread *t)
 {
     cet_event ev = {.kind = CET_EVENT_THREAD_START, .tid = trace_model_tid(s, t)};
     cet_verdict v;
@@ -37,7 +38,8 @@ static int deliver(trace_state *s, trace_thread *t, uint64_t handler)
         t->deferred[t->ndeferred++] = (deferred_transfer){
             .has_block = t->has_prev && !t->signal_sync, .block = t->prev};
     t->signal = 0;
-    if (cet_model_apply(s->model, &act, &v) != 0 || cet_model_apply(s->model, &sig, &v) != 0)
+    if ((!s->dispositions_known && cet_model_apply(s->model, &act, &v) != 0) ||
+        cet_model_apply(s->model, &sig, &v) != 0)
         return -1;
     if (v.note)
         run_outcome_warn(s->out, "thread %d: %s", t->number, v.note);
@@ -74,7 +76,7 @@ int trace_on_exec(trace_state *s, int vcpu, uint64_t pc)
     trace_thread *t = &s->threads[vcpu];
     s->out->stats.blocks++;
     s->last_vcpu = vcpu;
-    if (!t->live && start_thread(s, t) != 0)
+    if (!t->live && trace_thread_start(s, t) != 0)
         return -1;
     int rc = 0;
     if (t->signal)

@@ -56,8 +56,8 @@ static void record(trace_state *s, trace_thread *t, const cet_verdict *v, const 
     }
     if (s->opt->on_violation != ON_VIOLATION_CONTINUE && !s->stop) {
         s->stop = true;
-        run_outcome_warn(s->out, "the trace engine ends the guest soon after the first "
-                         "violation, not at it (--engine=rsp stops it there)");
+        run_outcome_warn(s->out, "the %s engine ends the guest soon after the first "
+                         "violation, not at it (--engine=rsp stops it there)", s->out->engine_name);
     }
 }
 
@@ -65,9 +65,9 @@ static void record(trace_state *s, trace_thread *t, const cet_verdict *v, const 
  * stack, #PF): the guest would have died here; say so once. */
 static void fault(trace_state *s, trace_thread *t, const cet_verdict *v, uint64_t pc)
 {
-    run_outcome_warn(s->out, "thread %d: %s at 0x%llx: CET hardware faults there (the trace "
+    run_outcome_warn(s->out, "thread %d: %s at 0x%llx: CET hardware faults there (the %s "
                      "engine does not stop the guest)", t->number, v->note ? v->note : "a fault",
-                     (unsigned long long)pc);
+                     (unsigned long long)pc, s->out->engine_name);
 }
 
 static int indirect(trace_state *s, trace_thread *t, const insn *in, uint64_t to)
@@ -125,8 +125,8 @@ static int ret(trace_state *s, trace_thread *t, const insn *in, uint64_t to)
 }
 
 /* CET instructions run inside blocks (QEMU treats them as NOPs); their operands are in
- * registers the log does not show. */
-static void note_cet_instructions(trace_state *s, const trace_block *b)
+ * registers neither QEMU's log nor a plugin of API version 1 shows. */
+void trace_note_cet_instructions(trace_state *s, const trace_block *b)
 {
     for (size_t i = 0; i < b->n; i++) {
         const qlog_insn *q = &s->insns[b->first + i];
@@ -135,9 +135,10 @@ static void note_cet_instructions(trace_state *s, const trace_block *b)
             in.kind > INSN_WRUSS)
             continue;
         s->out->stats.cet_insns++;
-        run_outcome_warn(s->out, "%s at 0x%llx: the trace engine cannot see its operands nor "
+        run_outcome_warn(s->out, "%s at 0x%llx: the %s engine cannot see its operands nor "
                          "give it its result, so the model no longer follows this thread "
-                         "exactly (--engine=rsp does)", in.text, (unsigned long long)in.addr);
+                         "exactly (--engine=rsp does)", in.text, (unsigned long long)in.addr,
+                         s->out->engine_name);
     }
 }
 
@@ -160,7 +161,7 @@ int trace_transfer(trace_state *s, trace_thread *t, size_t from_block, uint64_t 
     const trace_block *b = &s->blocks[from_block];
     const qlog_insn *last = &s->insns[b->first + b->n - 1];
     if (b->has_cet_insn)
-        note_cet_instructions(s, b);
+        trace_note_cet_instructions(s, b);
     if (!checked(b->last_kind))
         return 0;
     /* What the checks need; the text is decoded only for a report. */
@@ -181,9 +182,9 @@ int trace_transfer(trace_state *s, trace_thread *t, size_t from_block, uint64_t 
     case INSN_JMP_FAR:
     case INSN_RET_FAR:
     case INSN_IRET:
-        run_outcome_warn(s->out, "a far transfer at 0x%llx: the log does not show the code "
-                         "selector, so the trace engine does not check it (--engine=rsp does)",
-                         (unsigned long long)in.addr);
+        run_outcome_warn(s->out, "a far transfer at 0x%llx: the %s engine does not see the "
+                         "code selector, so it does not check it (--engine=rsp does)",
+                         (unsigned long long)in.addr, s->out->engine_name);
         return 0;
     default:
         return 0;
