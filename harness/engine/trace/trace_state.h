@@ -83,8 +83,10 @@ size_t trace_bytes_at(const trace_state *s, uint64_t pc, uint8_t out[4]);
 
 /* trace_threads.c: a thread the model does not know yet starts on its vCPU. */
 int trace_thread_start(trace_state *s, trace_thread *t);
-/* trace_transfers.c: a block executed on a vCPU. */
+/* trace_threads.c: a block executed on a vCPU; trace_enter_block when the block at pc
+ * is known already (NULL: none was translated there). */
 int trace_on_exec(trace_state *s, int vcpu, uint64_t pc);
+int trace_enter_block(trace_state *s, int vcpu, uint64_t pc, const trace_block *b);
 /* The model event of one transfer; also used when a deferred one is resolved. */
 int trace_transfer(trace_state *s, trace_thread *t, size_t from_block, uint64_t to);
 int64_t trace_model_tid(const trace_state *s, const trace_thread *t);

@@ -55,9 +55,8 @@ static int resolve_deferred(trace_state *s, trace_thread *t, uint64_t pc)
     return d.has_block ? trace_transfer(s, t, d.block, pc) : 0;
 }
 
-static void remember_block(trace_state *s, trace_thread *t, uint64_t pc)
+static void remember_block(trace_state *s, trace_thread *t, const trace_block *b)
 {
-    const trace_block *b = trace_block_at(s, pc);
     t->has_prev = b != NULL;
     t->in_syscall = false;
     if (!b)
@@ -67,6 +66,11 @@ static void remember_block(trace_state *s, trace_thread *t, uint64_t pc)
 }
 
 int trace_on_exec(trace_state *s, int vcpu, uint64_t pc)
+{
+    return trace_enter_block(s, vcpu, pc, trace_block_at(s, pc));
+}
+
+int trace_enter_block(trace_state *s, int vcpu, uint64_t pc, const trace_block *b)
 {
     if (vcpu < 0 || vcpu >= TRACE_MAX_VCPUS) {
         snprintf(s->out->message, sizeof s->out->message, "QEMU's log names vCPU %d; the trace "
@@ -85,6 +89,6 @@ int trace_on_exec(trace_state *s, int vcpu, uint64_t pc)
         rc = resolve_deferred(s, t, pc);
     else if (t->has_prev)
         rc = trace_transfer(s, t, t->prev, pc);
-    remember_block(s, t, pc);
+    remember_block(s, t, b);
     return rc;
 }

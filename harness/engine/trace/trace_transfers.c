@@ -109,7 +109,8 @@ static int ret(trace_state *s, trace_thread *t, const insn *in, uint64_t to)
     uint64_t top;
     s->out->stats.rets++;
     /* A handler's return to the restorer the log did not show: accepted. */
-    if (cet_model_shadow_dump(s->model, trace_model_tid(s, t), &top, 1) == 1 &&
+    if (!s->dispositions_known &&
+        cet_model_shadow_dump(s->model, trace_model_tid(s, t), &top, 1) == 1 &&
         top == TRACE_RESTORER_UNKNOWN)
         ev.u.ret.target = top;
     if (apply(s, t, &ev, &v) != 0)
@@ -164,9 +165,15 @@ int trace_transfer(trace_state *s, trace_thread *t, size_t from_block, uint64_t 
         trace_note_cet_instructions(s, b);
     if (!checked(b->last_kind))
         return 0;
-    /* What the checks need; the text is decoded only for a report. */
-    insn in = {.addr = last->addr, .len = last->len, .kind = (insn_kind)b->last_kind,
-               .notrack = b->last_notrack};
+    /* What the checks need, field by field: zeroing the whole insn (its text) for every
+     * transfer was the engines' largest single cost.  The text is decoded only for a
+     * report. */
+    insn in;
+    in.addr = last->addr;
+    in.len = last->len;
+    in.kind = (insn_kind)b->last_kind;
+    in.notrack = b->last_notrack;
+    in.text[0] = '\0';
     memcpy(in.bytes, last->bytes, sizeof in.bytes);
     switch (in.kind) {
     case INSN_CALL_DIRECT:
