@@ -28,7 +28,8 @@ LDFLAGS_SAN := -fsanitize=address,undefined
 
 RSP_SRC := $(wildcard rsp/*.c)
 REPORTS_SRC := $(wildcard reports/*.c)
-HARNESS_SRC := $(filter-out harness/commands/main.c,$(wildcard harness/*/*.c harness/*/*/*.c))
+HARNESS_SRC := $(filter-out harness/commands/main.c,$(wildcard harness/*/*.c harness/*/*/*.c)) \
+               qemu-plugin/stream_ring.c
 LIB_SRC := $(RSP_SRC) $(REPORTS_SRC) $(HARNESS_SRC)
 UNIT_SRC := $(wildcard tests/unit/*.c)
 INTEG_SRC := $(wildcard tests/integration/*.c)
@@ -37,7 +38,7 @@ REL_LIB := $(B)/libcetharness.a
 SAN_LIB := $(B)/asan/libcetharness.a
 
 .PHONY: all deps check suite conformance bench fuzz clean unit integration corpus progs check-corpus
-all: $(B)/cetharness
+all: $(B)/cetharness plugin
 
 deps:
 	@ci/install-deps
@@ -95,6 +96,7 @@ progs: $(PROGS)
 
 include corpus.mk
 include tests/emulator/plugin.mk
+include qemu-plugin/plugin.mk
 
 # --- tests -----------------------------------------------------------------
 $(B)/asan/unit-tests: $(UNIT_SRC:%.c=$(B)/asan/obj/%.o) $(SAN_LIB)

@@ -2,9 +2,11 @@
 #include "commands/cet_switches.h"
 #include "commands/commands.h"
 #include "commands/emulator_stderr.h"
+#include "commands/engine_pick.h"
 #include "guest/elf_facts.h"
 #include "guest/sysroot.h"
 #include "engine/engine.h"
+#include "engine/plugin/plugin_engine.h"
 #include "engine/trace/trace_engine.h"
 #include "qemu/process_status.h"
 #include "qemu/qemu_launch.h"
@@ -36,8 +38,8 @@ typedef struct run_state {
     engine_config config;
     engine eng;
     bool have_engine;
-    bool use_trace;                 /* the trace engine runs the guest, not the RSP one */
-    run_outcome trace_out;
+    engine_pick pick;               /* which engine runs the guest */
+    run_outcome trace_out;          /* what a stop-free engine found */
     bool have_trace;
     char err[4096 + 512];
 } run_state;
@@ -124,9 +126,11 @@ static int prepare(run_state *s)
         snprintf(s->err, sizeof s->err, "%s: not executable (%s)", s->opt.program, strerror(errno));
         return -1;
     }
-    if (check_json_path(s) != 0)
+    if (check_json_path(s) != 0 ||
+        (s->pick.stop_free &&
+         engine_pick_stop_free(&s->opt, s->qemu_path, &s->pick, s->err, sizeof s->err) != 0))
         return -1;
-    return s->use_trace ? 0 : start_qemu(s);
+    return s->pick.stop_free ? 0 : start_qemu(s);
 }
 
 /* QEMU lost the connection: give it a second to end; its wait status in *status. */
@@ -285,38 +289,26 @@ static void run_engine(run_state *s)
      * stderr. */
 }
 
-/* The trace engine launches QEMU itself and never stops the guest. */
+/* The stop-free engines launch QEMU themselves and never stop the guest. */
 static void run_trace(run_state *s)
 {
     cet_switches sw;
     configure_engine(s, &sw);
-    run_outcome_init(&s->trace_out, "trace", &s->config, &s->elf);
+    run_outcome_init(&s->trace_out, engine_pick_name(&s->pick), &s->config, &s->elf);
     s->have_trace = true;
     for (size_t i = 0; i < 3; i++)
         if (sw.warnings[i][0])
             run_outcome_warn(&s->trace_out, "%s", sw.warnings[i]);
+    if (s->pick.auto_note[0])
+        run_outcome_warn(&s->trace_out, "--engine=auto: %s; QEMU's log is read instead "
+                         "(--engine=trace)", s->pick.auto_note);
     trace_launch l = {.qemu_path = s->qemu_path, .qemu_args = s->opt.qemu_args,
                       .nqemu_args = s->opt.nqemu_args, .program = s->opt.program,
                       .argv = (const char *const *)s->opt.argv, .argc = s->opt.argc};
-    trace_engine_run(&l, &s->config, &s->trace_out);
-}
-
-/* --engine=auto: the trace engine where it gives the exact answer (recording every
- * violation while the guest runs on), the RSP engine where the guest must be stopped
- * or given answers.  -1 with s->err for a combination that cannot work. */
-static int choose_engine(run_state *s)
-{
-    const run_options *o = &s->opt;
-    if (o->engine == ENGINE_TRACE && (o->conformance || o->on_violation == ON_VIOLATION_SIGNAL)) {
-        snprintf(s->err, sizeof s->err, "--engine=trace cannot %s (use --engine=rsp)",
-                 o->conformance ? "grade an emulator: the emulator's answers are read at each stop"
-                                : "deliver SIGSEGV at the violating instruction");
-        return -1;
-    }
-    s->use_trace = o->engine == ENGINE_TRACE ||
-                   (o->engine == ENGINE_AUTO && !o->conformance &&
-                    o->on_violation == ON_VIOLATION_CONTINUE);
-    return 0;
+    if (s->pick.plugin)
+        plugin_engine_run(&l, s->pick.library, &s->config, &s->trace_out);
+    else
+        trace_engine_run(&l, &s->config, &s->trace_out);
 }
 
 static void cleanup(run_state *s)
@@ -354,8 +346,8 @@ int cmd_run(int argc, char **argv)
     qemu_install_cleanup_handlers();
     ignore_sigpipe();
     double t0 = engine_now();
-    if (choose_engine(&s) == 0 && prepare(&s) == 0) {
-        if (s.use_trace)
+    if (engine_pick_kind(&s.opt, &s.pick, s.err, sizeof s.err) == 0 && prepare(&s) == 0) {
+        if (s.pick.stop_free)
             run_trace(&s);
         else
             run_engine(&s);

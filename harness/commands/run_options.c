@@ -51,10 +51,13 @@ void run_options_usage(FILE *out)
           "  --qemu-arg ARG           pass ARG to QEMU before the program (repeatable)\n"
           "  --violation-exitcode N   exit status when a violation was found (default 1)\n"
           "  -q, --quiet              no report on stderr\n"
-          "  --engine=rsp|trace|auto  how QEMU is watched: rsp stops the guest at every\n"
-          "                           checked instruction (exact); trace reads QEMU's own\n"
-          "                           log and never stops it (fast; reports only); auto\n"
-          "                           (default): trace with --on-violation=continue, else rsp\n"
+          "  --engine=rsp|trace|plugin|auto  how QEMU is watched: rsp stops the guest at\n"
+          "                           every checked instruction (exact); trace reads QEMU's\n"
+          "                           own log and plugin has cetharness's QEMU plugin stream\n"
+          "                           events (both never stop it: fast, reports only; plugin\n"
+          "                           is the faster where QEMU loads plugins); auto (default):\n"
+          "                           with --on-violation=continue plugin where QEMU loads it,\n"
+          "                           else trace; otherwise rsp\n"
           "  --conformance            grade an emulator that enforces CET itself: it executes\n"
           "                           every instruction, the harness compares what it does\n"
           "                           with what CET hardware under Linux does (its options,\n"
@@ -144,7 +147,8 @@ static int apply_option(int c, const char *arg, run_options *o, char *err, size_
         if (strcmp(arg, "auto") == 0) { o->engine = ENGINE_AUTO; return 0; }
         if (strcmp(arg, "rsp") == 0) { o->engine = ENGINE_RSP; return 0; }
         if (strcmp(arg, "trace") == 0) { o->engine = ENGINE_TRACE; return 0; }
-        snprintf(err, errlen, "--engine takes rsp, trace or auto, not '%s'", arg);
+        if (strcmp(arg, "plugin") == 0) { o->engine = ENGINE_PLUGIN; return 0; }
+        snprintf(err, errlen, "--engine takes rsp, trace, plugin or auto, not '%s'", arg);
         return -1;
     case OPT_BREAKPOINT_BUDGET:
         if (parse_number(arg, 1, 1 << 20, &v) == 0 && v == (int)v) { o->breakpoint_budget = (size_t)v; return 0; }

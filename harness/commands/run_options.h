@@ -9,7 +9,7 @@
 #include <stdio.h>
 
 typedef enum cet_switch { CET_ON, CET_OFF, CET_AUTO, CET_LINUX } cet_switch;
-typedef enum engine_choice { ENGINE_AUTO, ENGINE_RSP, ENGINE_TRACE } engine_choice;
+typedef enum engine_choice { ENGINE_AUTO, ENGINE_RSP, ENGINE_TRACE, ENGINE_PLUGIN } engine_choice;
 
 typedef struct run_options {
     cet_switch ibt, shstk;

@@ -30,8 +30,8 @@ void suite_options_usage(FILE *out)
           "  --timeout S        timeout of cases that state none (default 20)\n"
           "  --run-option ARG   pass ARG to every case's run (repeatable), e.g.\n"
           "                     --run-option=--no-fusion\n"
-          "  --engine E         every case's engine (rsp, trace, auto); a case whose header\n"
-          "                     says needs: engine=rsp runs with the RSP engine\n"
+          "  --engine E         every case's engine (rsp, trace, plugin, auto); a case\n"
+          "                     whose header says needs: engine=rsp runs with the RSP engine\n"
           "  --conformance      grade the emulator (--qemu, its options through\n"
           "                     --run-option=--qemu-arg=...): a case passes when the\n"
           "                     emulator does what CET hardware under Linux does\n"
@@ -80,8 +80,9 @@ static int apply_option(suite_options *o, int c, const char *arg)
     case 'f': o->filter = arg; return 0;
     case 'C': o->conformance = true; return 0;
     case 'E':
-        if (strcmp(arg, "rsp") && strcmp(arg, "trace") && strcmp(arg, "auto"))
-            return suite_error("--engine takes rsp, trace or auto, not '%s'", arg);
+        if (strcmp(arg, "rsp") && strcmp(arg, "trace") && strcmp(arg, "plugin") &&
+            strcmp(arg, "auto"))
+            return suite_error("--engine takes rsp, trace, plugin or auto, not '%s'", arg);
         o->engine = arg;
         return 0;
     case 'b': o->build_dir = arg; return 0;

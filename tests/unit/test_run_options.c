@@ -30,9 +30,13 @@ Test(run_options, engine_and_conformance_are_parsed)
     cr_assert_eq(o.engine, ENGINE_TRACE);
     cr_assert_eq(o.on_violation, ON_VIOLATION_CONTINUE);
     run_options_free(&o);
+    char *plugin[] = {"run", "--engine=plugin", "--", "prog", NULL};
+    cr_assert_eq(parse(plugin, 4, &o, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(o.engine, ENGINE_PLUGIN);
+    run_options_free(&o);
     char *bad[] = {"run", "--engine=fast", "--", "prog", NULL};
     cr_assert_eq(parse(bad, 4, &o, err, sizeof err), -1);
-    cr_assert(strstr(err, "rsp, trace or auto"), "%s", err);
+    cr_assert(strstr(err, "rsp, trace, plugin or auto"), "%s", err);
     run_options_free(&o);
 }
 
