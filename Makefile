@@ -109,7 +109,7 @@ $(B)/asan/integration-tests: $(INTEG_SRC:%.c=$(B)/asan/obj/%.o) $(SAN_LIB)
 unit: $(B)/asan/unit-tests
 	ASAN_OPTIONS=detect_leaks=1 $(B)/asan/unit-tests --jobs=$(JOBS)
 integration: $(B)/asan/integration-tests $(B)/asan/cetharness $(PROGS) $(B)/progs/elf32 corpus \
-             $(CET_PLUGIN)
+             $(CET_PLUGIN) plugin
 	CETHARNESS=$(B)/asan/cetharness PROGS=$(B)/progs CORPUS=$(B)/corpus QEMU=$(QEMU) PLUGIN=$(CET_PLUGIN) \
 	  $(B)/asan/integration-tests --jobs=$(JOBS)
 

@@ -1,9 +1,11 @@
 /* Four glibc threads computing at once, each checking its own result.  With the argument
- * "smash", the third thread overwrites its return address in smash(), whose RET goes to
- * landing(): a shadow-stack violation in that thread, which then exits the program 7. */
+ * "smash", the third thread says its thread id on stderr ("threads4: smash in tid N") and
+ * overwrites its return address in smash(), whose RET goes to landing(): a shadow-stack
+ * violation in that thread, which then exits the program 7. */
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 static int smash_wanted;
@@ -29,8 +31,10 @@ static void *worker(void *arg)
     long k = (long)arg, sum = 0;
     for (int i = 0; i < 30; i++)
         sum += fib(12);
-    if (smash_wanted && k == 2)
+    if (smash_wanted && k == 2) {
+        fprintf(stderr, "threads4: smash in tid %ld\n", (long)syscall(SYS_gettid));
         smash();
+    }
     return (void *)(sum == 30 * 144 ? 0L : 1L);
 }
 

@@ -1,0 +1,274 @@
+/* The plugin engine (--engine=plugin): cetharness's own QEMU plugin streams what the
+ * guest does into memory the harness reads.  The corpus gives the RSP engine's verdicts
+ * (cases that need the exact engine say so and run with it); glibc threads computing at
+ * once run to their end, a violation in one of them is reported with that thread's id;
+ * what QEMU did before a signal killed it is still reported; exec and fork are said;
+ * --engine=auto takes the plugin engine where QEMU loads the plugin and QEMU's log where
+ * it does not (or the plugin is not built), saying why.  Tests that need the plugin
+ * loaded skip themselves under a QEMU that cannot load plugins (Debian's static builds). */
+#include "run_helpers.h"
+
+#include <criterion/criterion.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum { REPEATS = 10 };
+
+static const char *qemu(void)
+{
+    const char *q = getenv("QEMU");
+    return q && *q ? q : "qemu-x86_64";
+}
+
+/* Built next to the cetharness under test. */
+static const char *library(void)
+{
+    static char path[4096];
+    char exe[4000];
+    snprintf(exe, sizeof exe, "%s", getenv("CETHARNESS") ? getenv("CETHARNESS") : "build/asan/cetharness");
+    snprintf(path, sizeof path, "%s/cetharness-plugin.so", dirname(exe));
+    return path;
+}
+
+static void skip_unless_qemu_loads_the_plugin(void)
+{
+    char cmd[8400], line[256] = "";
+    snprintf(cmd, sizeof cmd, "'%s' -plugin '%s,probe=on' /dev/null 2>&1", qemu(), library());
+    FILE *f = popen(cmd, "r");
+    cr_assert_not_null(f);
+    if (!fgets(line, sizeof line, f))
+        line[0] = '\0';
+    pclose(f);
+    if (strncmp(line, "cetharness-plugin: loaded", 25) != 0)
+        cr_skip_test("this QEMU does not load cetharness's plugin: %s", line);
+}
+
+static bool warned(json_object *run, const char *needle)
+{
+    json_object *ws = json_at(run, "warnings");
+    for (size_t i = 0; ws && i < json_object_array_length(ws); i++)
+        if (strstr(json_object_get_string(json_object_array_get_idx(ws, i)), needle))
+            return true;
+    return false;
+}
+
+Test(plugin_engine, corpus_gives_the_rsp_engines_verdicts)
+{
+    skip_unless_qemu_loads_the_plugin();
+    char corpus[1024];
+    snprintf(corpus, sizeof corpus, "%s", corpus_path(""));
+    const char *args[] = {"--build-dir", dirname(corpus), "-j", "2", "--engine", "plugin", NULL};
+    json_object *suite = suite_report(NULL, args);
+    cr_assert_eq(json_int(suite, "counts.failed"), 0);
+    cr_assert_eq(json_int(suite, "counts.errors"), 0);
+    cr_assert_geq(json_int(suite, "counts.passed"), 140);
+    json_object *cases = json_at(suite, "cases");
+    size_t streamed = 0;
+    for (size_t i = 0; i < json_object_array_length(cases); i++) {
+        const char *engine = json_str(json_object_array_get_idx(cases, i), "run.engine");
+        streamed += engine && strcmp(engine, "plugin") == 0;
+    }
+    cr_assert_geq(streamed, 90, "only %zu cases ran under the plugin engine", streamed);
+    json_object_put(suite);
+}
+
+Test(plugin_engine, four_threads_computing_at_once_run_clean_to_their_end)
+{
+    skip_unless_qemu_loads_the_plugin();
+    for (int i = 0; i < REPEATS; i++) {
+        harness_result r;
+        const char *args[] = {"--engine=plugin", "--ibt=off", "--", prog_path("threads4"), NULL};
+        run_harness(&r, NULL, args);
+        cr_assert_not_null(r.json, "stderr: %s", r.stderr_text);
+        cr_assert_eq(r.status, 0, "run %d: status %d; stderr: %s", i, r.status, r.stderr_text);
+        cr_assert_str_eq(json_str(r.json, "engine"), "plugin");
+        cr_assert_eq(json_object_array_length(json_at(r.json, "violations")), 0);
+        cr_assert_eq(json_object_array_length(json_at(r.json, "warnings")), 0, "%s",
+                     r.stderr_text);
+        harness_result_free(&r);
+    }
+}
+
+/* The program names the thread that smashes its return address; the report must too. */
+Test(plugin_engine, a_violation_in_the_third_worker_is_reported_in_its_thread)
+{
+    skip_unless_qemu_loads_the_plugin();
+    for (int i = 0; i < REPEATS; i++) {
+        harness_result r;
+        const char *args[] = {"--engine=plugin", "--ibt=off", "--on-violation=continue", "--",
+                              prog_path("threads4"), "smash", NULL};
+        run_harness(&r, NULL, args);
+        cr_assert_not_null(r.json, "stderr: %s", r.stderr_text);
+        const char *said = strstr(r.stderr_text, "threads4: smash in tid ");
+        cr_assert_not_null(said, "stderr: %s", r.stderr_text);
+        long tid = strtol(said + strlen("threads4: smash in tid "), NULL, 10);
+        cr_assert_eq(json_object_array_length(json_at(r.json, "violations")), 1,
+                     "run %d: stderr: %s", i, r.stderr_text);
+        cr_assert_str_eq(json_str(r.json, "violations[0].reason"), "ret-mismatch");
+        cr_assert(strncmp(json_str(r.json, "violations[0].pc_symbol"), "smash", 5) == 0, "%s",
+                  json_str(r.json, "violations[0].pc_symbol"));
+        cr_assert(strncmp(json_str(r.json, "violations[0].target_symbol"), "landing", 7) == 0);
+        cr_assert_eq(json_int(r.json, "violations[0].tid"), tid, "run %d: reported in tid %lld, "
+                     "the smash was in %ld", i, (long long)json_int(r.json, "violations[0].tid"),
+                     tid);
+        cr_assert_gt(json_int(r.json, "violations[0].thread"), 1, "not in the main thread");
+        cr_assert_eq(json_int(r.json, "exit.code"), 7);
+        harness_result_free(&r);
+    }
+}
+
+/* The violation comes just before the guest dies of SIGSEGV: QEMU leaves no time to send
+ * anything, what it wrote into the shared memory is all there is. */
+Test(plugin_engine, what_the_guest_did_before_a_signal_killed_it_is_reported)
+{
+    skip_unless_qemu_loads_the_plugin();
+    harness_result r;
+    const char *args[] = {"--engine=plugin", "--on-violation=continue", "--",
+                          prog_path("smash-then-crash"), NULL};
+    run_harness(&r, NULL, args);
+    cr_assert_not_null(r.json, "stderr: %s", r.stderr_text);
+    cr_assert_eq(json_object_array_length(json_at(r.json, "violations")), 1, "%s",
+                 r.stderr_text);
+    cr_assert_str_eq(json_str(r.json, "violations[0].pc_symbol"), "bad_ret");
+    cr_assert_str_eq(json_str(r.json, "crash.signal_name"), "SIGSEGV");
+    cr_assert_str_eq(json_str(r.json, "crash.pc_symbol"), "crash");
+    harness_result_free(&r);
+}
+
+Test(plugin_engine, exec_and_fork_are_said)
+{
+    skip_unless_qemu_loads_the_plugin();
+    harness_result r;
+    const char *exec_args[] = {"--engine=plugin", "--ibt=off", "--", "/usr/bin/env", "/bin/true",
+                               NULL};
+    run_harness(&r, NULL, exec_args);
+    cr_assert_not_null(r.json, "stderr: %s", r.stderr_text);
+    cr_assert(warned(r.json, "execve(\"/bin/true\")"), "stderr: %s", r.stderr_text);
+    cr_assert_eq(r.status, 0, "the exec'd program's status; stderr: %s", r.stderr_text);
+    harness_result_free(&r);
+    const char *fork_args[] = {"--engine=plugin", "--ibt=off", "--", corpus_path("libc/fork-wait"),
+                               NULL};
+    run_harness(&r, NULL, fork_args);
+    cr_assert_not_null(r.json, "stderr: %s", r.stderr_text);
+    cr_assert(warned(r.json, "forked"), "stderr: %s", r.stderr_text);
+    cr_assert_eq(json_object_array_length(json_at(r.json, "violations")), 0, "%s",
+                 r.stderr_text);
+    harness_result_free(&r);
+}
+
+/* The same violation report whichever engine ran: a glibc program (PIE, libc mapped by
+ * the loader) names the code in libc and the loader the same way. */
+Test(plugin_engine, reports_name_library_code_as_the_rsp_engine_does)
+{
+    skip_unless_qemu_loads_the_plugin();
+    harness_result rsp, plugin;
+    const char *rsp_args[] = {"--engine=rsp", "--ibt=off", "--", prog_path("qsort-smash"), NULL};
+    const char *plugin_args[] = {"--engine=plugin", "--ibt=off", "--", prog_path("qsort-smash"),
+                                 NULL};
+    run_harness(&rsp, NULL, rsp_args);
+    run_harness(&plugin, NULL, plugin_args);
+    cr_assert_not_null(rsp.json, "stderr: %s", rsp.stderr_text);
+    cr_assert_not_null(plugin.json, "stderr: %s", plugin.stderr_text);
+    static const char *const fields[] = {"violations[0].reason", "violations[0].pc_symbol",
+                                         "violations[0].target_symbol",
+                                         "violations[0].expected_symbol",
+                                         "violations[0].shadow_stack_symbols[2]",
+                                         "violations[0].insn"};
+    for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
+        cr_expect_str_eq(json_str(plugin.json, fields[i]), json_str(rsp.json, fields[i]), "%s",
+                         fields[i]);
+    cr_assert(strstr(json_str(plugin.json, "violations[0].expected_symbol"), "libc.so.6"));
+    harness_result_free(&rsp);
+    harness_result_free(&plugin);
+}
+
+/* A QEMU that cannot load plugins: what Debian's static builds answer to -plugin. */
+static const char *qemu_without_plugins(char *dir, size_t cap)
+{
+    static char path[4200];
+    snprintf(dir, cap, "/tmp/cetharness-test-XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/qemu-x86_64", dir);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fprintf(f, "#!/bin/sh\n"
+               "case \" $* \" in *\" -plugin \"*) echo \"qemu: unknown option 'plugin'\" >&2; "
+               "exit 1;; esac\n"
+               "exec '%s' \"$@\"\n", qemu());
+    fclose(f);
+    chmod(path, 0755);
+    return path;
+}
+
+static void remove_dir(const char *dir, const char *file)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s", dir, file);
+    unlink(path);
+    rmdir(dir);
+}
+
+Test(plugin_engine, auto_takes_the_plugin_engine_where_qemu_loads_it)
+{
+    skip_unless_qemu_loads_the_plugin();
+    harness_result r;
+    const char *args[] = {"--on-violation=continue", "--", corpus_path("shstk/overwrite-ret"),
+                          NULL};
+    run_harness(&r, NULL, args);
+    cr_assert_not_null(r.json, "stderr: %s", r.stderr_text);
+    cr_assert_str_eq(json_str(r.json, "engine"), "plugin");
+    cr_assert_eq(json_object_array_length(json_at(r.json, "violations")), 1);
+    harness_result_free(&r);
+}
+
+Test(plugin_engine, auto_reads_the_log_where_qemu_cannot_load_the_plugin)
+{
+    char dir[64];
+    const char *static_qemu = qemu_without_plugins(dir, sizeof dir);
+    harness_result r;
+    const char *args[] = {"--on-violation=continue", "--", corpus_path("shstk/overwrite-ret"),
+                          NULL};
+    run_harness(&r, static_qemu, args);
+    cr_assert_not_null(r.json, "stderr: %s", r.stderr_text);
+    cr_assert_str_eq(json_str(r.json, "engine"), "trace");
+    cr_assert(warned(r.json, "unknown option 'plugin'"), "stderr: %s", r.stderr_text);
+    cr_assert_eq(json_object_array_length(json_at(r.json, "violations")), 1);
+    harness_result_free(&r);
+
+    const char *plugin_args[] = {"--engine=plugin", "--", corpus_path("shstk/overwrite-ret"), NULL};
+    run_harness(&r, static_qemu, plugin_args);
+    cr_assert_eq(r.status, 125, "stderr: %s", r.stderr_text);
+    cr_assert(strstr(r.stderr_text, "QEMU ended before the plugin started"), "%s", r.stderr_text);
+    harness_result_free(&r);
+    remove_dir(dir, "qemu-x86_64");
+}
+
+/* A cetharness with no plugin beside it (make could not get qemu-plugin.h). */
+Test(plugin_engine, without_the_plugin_built_plugin_says_so_and_auto_reads_the_log)
+{
+    char dir[64] = "/tmp/cetharness-test-XXXXXX", copy[200], cmd[4400];
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(copy, sizeof copy, "%s/cetharness", dir);
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s'",
+             getenv("CETHARNESS") ? getenv("CETHARNESS") : "build/asan/cetharness", copy);
+    cr_assert_eq(system(cmd), 0);
+    setenv("CETHARNESS", copy, 1);
+    harness_result r;
+    const char *plugin_args[] = {"--engine=plugin", "--", corpus_path("shstk/overwrite-ret"), NULL};
+    run_harness(&r, NULL, plugin_args);
+    cr_assert_eq(r.status, 125, "stderr: %s", r.stderr_text);
+    cr_assert(strstr(r.stderr_text, "cetharness-plugin.so is not there"), "%s", r.stderr_text);
+    harness_result_free(&r);
+    const char *auto_args[] = {"--on-violation=continue", "--", corpus_path("shstk/overwrite-ret"),
+                               NULL};
+    run_harness(&r, NULL, auto_args);
+    cr_assert_not_null(r.json, "stderr: %s", r.stderr_text);
+    cr_assert_str_eq(json_str(r.json, "engine"), "trace");
+    cr_assert(warned(r.json, "cetharness-plugin.so is not there"), "%s", r.stderr_text);
+    harness_result_free(&r);
+    remove_dir(dir, "cetharness");
+}
