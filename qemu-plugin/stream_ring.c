@@ -15,8 +15,15 @@
 #include <time.h>
 #include <unistd.h>
 
-/* The reader hands memory back in steps of this much (or when it waits). */
+/* The reader hands memory back in steps of this much, or of a quarter of the ring when
+ * that is less (it must never read a whole ring without: the memory a ring ahead is the
+ * records it read last, not zeroed yet), and when it waits. */
 enum { RELEASE_STEP = 256u << 10 };
+
+static uint64_t release_step(const cs_ring *r)
+{
+    return r->data_bytes / 4 < RELEASE_STEP ? r->data_bytes / 4 : RELEASE_STEP;
+}
 
 int cs_ring_create(uint64_t data_bytes)
 {
@@ -140,7 +147,7 @@ const cs_hdr *cs_ring_peek(cs_ring *r, bool *bad)
 void cs_ring_next(cs_ring *r, const cs_hdr *h)
 {
     r->read += h->size;
-    if (r->read - r->zeroed >= RELEASE_STEP)
+    if (r->read - r->zeroed >= release_step(r))
         cs_ring_release(r);
 }
 

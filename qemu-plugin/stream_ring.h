@@ -26,7 +26,8 @@ typedef struct cs_ring {
     uint64_t zeroed;       /* up to here the reader has zeroed and published `consumed` */
 } cs_ring;
 
-/* The harness: a memory file of a ring with data_bytes (a power of two) of data, its
+/* The harness: a memory file of a ring with data_bytes (a power of two, at least four
+ * times the largest record written into it) of data, its
  * header filled in, not closed on exec (QEMU inherits it).  The fd, or -1 with errno. */
 int cs_ring_create(uint64_t data_bytes);
 /* Map the ring in fd (made by cs_ring_create).  0, or -1 with errno (EPROTO: the memory

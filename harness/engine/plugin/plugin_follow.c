@@ -60,7 +60,7 @@ static int thread(plugin_run *p, unsigned vcpu, cs_type type, uint32_t tid)
     return 0;
 }
 
-static int dispatch(plugin_run *p, const cs_hdr *h)
+int plugin_on_record(plugin_run *p, const cs_hdr *h)
 {
     unsigned type = CS_WORD_TYPE(h->word), vcpu = CS_WORD_VCPU(h->word);
     unsigned flags = CS_WORD_FLAGS(h->word);
@@ -112,7 +112,7 @@ int plugin_follow(plugin_run *p, trace_guest *g)
                                (unsigned long long)p->ring.read);
         if (h) {
             round = 0;
-            int rc = dispatch(p, h);
+            int rc = plugin_on_record(p, h);
             cs_ring_next(&p->ring, h);
             if (rc != 0)
                 return -1;

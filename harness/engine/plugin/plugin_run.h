@@ -40,6 +40,8 @@ typedef struct plugin_run {
 /* plugin_follow.c: read the ring until the stream ends, QEMU is gone or the core stops
  * (trace_state.stop).  0, or -1 with the core's out->message. */
 int plugin_follow(plugin_run *p, trace_guest *g);
+/* One record (complete, from the ring): 0, or -1 with the core's out->message. */
+int plugin_on_record(plugin_run *p, const cs_hdr *h);
 int plugin_fail(plugin_run *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* plugin_transfers.c */
