@@ -154,7 +154,7 @@ $(B)/bench/bare-stop: bench/bare_stop.c $(REL_LIB)
 	@mkdir -p $(B)/bench
 	$(CC) $(CFLAGS_REL) -o $@ $^ $(PKG_LIBS)
 
-bench: $(B)/cetharness $(B)/bench/bench-guest $(B)/bench/bare-stop $(B)/bench/bare-guest \
+bench: $(B)/cetharness plugin $(B)/bench/bench-guest $(B)/bench/bare-stop $(B)/bench/bare-guest \
        $(B)/progs/threads4
 	bench/run-real-programs "$(QEMU)" $(B)
 	bench/run-bench "$(QEMU)" $(B)

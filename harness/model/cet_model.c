@@ -72,7 +72,10 @@ void cet_model_free(cet_model *m)
 
 int cet_model_apply(cet_model *m, const cet_event *ev, cet_verdict *v)
 {
-    memset(v, 0, sizeof *v);
+    /* Copied from a zeroed verdict rather than memset: GCC makes the memset a REP STOS,
+     * which cost more than the rest of a call or return in the stop-free engines. */
+    static const cet_verdict nothing;
+    *v = nothing;
     if (ev->kind >= CET_EVENT_KINDS || !handlers[ev->kind]) {
         v->note = "unknown event";
         return -1;
