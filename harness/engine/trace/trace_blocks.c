@@ -21,23 +21,26 @@ static int grow(void **p, size_t *cap, size_t need, size_t size)
     return 0;
 }
 
+/* Only the last instruction is decoded in full (Capstone, with its text, was most of the
+ * cost of a translated block); the others only need to be told apart from the CET
+ * instructions, which the CET decoder alone recognises (Capstone knows none of them). */
 static void classify(const trace_state *s, trace_block *b)
 {
     insn in;
-    b->last_kind = INSN_OTHER;
-    b->last_notrack = false;
     b->has_cet_insn = false;
-    for (size_t i = 0; i < b->n; i++) {
+    for (size_t i = 0; i + 1 < b->n; i++) {
         const qlog_insn *q = &s->insns[b->first + i];
-        if (insn_decode(q->bytes, q->len, q->addr, &in) != 0)
-            in.kind = INSN_INVALID;
-        if (in.kind >= INSN_RDSSP && in.kind <= INSN_WRUSS)
+        if (cet_decode(q->bytes, q->len, q->addr, &in) == 1 && in.kind >= INSN_RDSSP &&
+            in.kind <= INSN_WRUSS)
             b->has_cet_insn = true;
-        if (i + 1 == b->n) {
-            b->last_kind = in.kind;
-            b->last_notrack = in.notrack;
-        }
     }
+    const qlog_insn *last = &s->insns[b->first + b->n - 1];
+    if (insn_decode(last->bytes, last->len, last->addr, &in) != 0)
+        in.kind = INSN_INVALID;
+    if (in.kind >= INSN_RDSSP && in.kind <= INSN_WRUSS)
+        b->has_cet_insn = true;
+    b->last_kind = in.kind;
+    b->last_notrack = in.notrack;
 }
 
 int trace_add_block(trace_state *s, const qlog_insn *insns, size_t n, size_t *index)
