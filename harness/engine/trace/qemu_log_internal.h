@@ -34,6 +34,7 @@ struct qlog_reader {
     char *buf;             /* cap + 1 + QLOG_BUF_PAD bytes; from buf[len] on all '\0' */
     size_t cap, len, pos;  /* unread data is buf[pos, len) */
     bool eof;
+    bool is_pipe;          /* a FIFO QEMU writes into as it runs (not a finished file) */
     bool read_failed;      /* sticky */
     bool keep_malformed;   /* a fork was read: lines that do not parse are records */
     unsigned long lineno;  /* the physical line at pos */
