@@ -102,15 +102,25 @@ static int make_ring(plugin_run *p, run_outcome *out)
     return fd;
 }
 
-static int follow(plugin_run *p, trace_guest *g, run_outcome *out)
+/* QEMU ended without a word from the plugin: ask it why (the probe has its message). */
+static int never_started(plugin_run *p, const trace_launch *l, const char *library)
+{
+    char why[600];
+    if (plugin_engine_probe(l->qemu_path, library, why, sizeof why) == 1)
+        snprintf(why, sizeof why, "QEMU loads the plugin, so it ended for another reason");
+    return plugin_fail(p, "QEMU ended before the plugin started in it: %s; --engine=trace "
+                       "reads QEMU's log instead", why);
+}
+
+static int follow(plugin_run *p, trace_guest *g, const trace_launch *l, const char *library,
+                  run_outcome *out)
 {
     int rc = plugin_follow(p, g);
     if (p->core->stop)
         trace_guest_kill(g);
     cs_ring_leave(&p->ring);
     if (rc == 0 && !p->hello)
-        rc = plugin_fail(p, "QEMU ended before the plugin started in it (its own message, if "
-                         "any, is above); --engine=trace reads QEMU's log instead");
+        rc = never_started(p, l, library);
     if (rc != 0)
         return -1;
     plugin_say_exec(p);
@@ -135,7 +145,7 @@ static int run(plugin_run *p, trace_guest *g, const trace_launch *l, const char 
     int rc = trace_guest_start(g, l, extra, 2, out);
     close(fd);   /* QEMU has its own; the plugin closes that once it has mapped the ring */
     p->core->qemu_pid = g->qemu.pid;
-    return rc == 0 ? follow(p, g, out) : -1;
+    return rc == 0 ? follow(p, g, l, library, out) : -1;
 }
 
 int plugin_engine_run(const trace_launch *l, const char *library, const engine_config *opt,
