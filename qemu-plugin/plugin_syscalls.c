@@ -1,7 +1,8 @@
 /* System calls: every call with its six arguments, every return, and for the few calls
- * whose meaning is in memory (a path, a struct sigaction) that memory, read while the
- * calling thread is inside the call, so it is what the kernel sees.  A fork's child
- * leaves the stream at its first return (it would otherwise write into its parent's). */
+ * whose meaning is in memory (a path, execve's argv, a struct sigaction) that memory,
+ * read while the calling thread is inside the call, so it is what the kernel sees.  A
+ * fork's child leaves the stream at its first return (it would otherwise write into its
+ * parent's). */
 #include "plugin_state.h"
 
 #include <string.h>
@@ -12,6 +13,7 @@ enum {
     NR_OPEN = 2, NR_RT_SIGACTION = 13, NR_CLONE = 56, NR_FORK = 57, NR_VFORK = 58,
     NR_EXECVE = 59, NR_OPENAT = 257, NR_EXECVEAT = 322,
     PATH_BYTES = 4096, SIGACTION_BYTES = 32,   /* handler, flags, restorer, mask */
+    ARGV_MAX = 32,
     PAGE = 4096,
 };
 
@@ -46,6 +48,17 @@ static void send_string(unsigned vcpu, int64_t num, unsigned arg, uint64_t addr)
     emit_sysmem(vcpu, num, arg, CS_MEM_STRING | CS_MEM_TRUNCATED, text, (uint32_t)got);
 }
 
+/* An argv array: each string in order, as records of the same argument, up to ARGV_MAX. */
+static void send_argv(unsigned vcpu, int64_t num, unsigned arg, uint64_t addr)
+{
+    for (unsigned i = 0; addr && i < ARGV_MAX; i++) {
+        uint64_t string;
+        if (!read_guest(addr + 8 * i, &string, sizeof string) || !string)
+            return;
+        send_string(vcpu, num, arg, string);
+    }
+}
+
 static void send_memory(unsigned vcpu, int64_t num, unsigned arg, uint64_t addr, size_t len)
 {
     uint8_t data[SIGACTION_BYTES];
@@ -62,11 +75,19 @@ void on_syscall(qemu_plugin_id_t id, unsigned int vcpu, int64_t num, uint64_t a1
         return;
     emit_syscall(vcpu, num, args);
     switch (num) {
-    case NR_OPEN: case NR_EXECVE:
+    case NR_OPEN:
         send_string(vcpu, num, 0, a1);
         break;
-    case NR_OPENAT: case NR_EXECVEAT:
+    case NR_OPENAT:
         send_string(vcpu, num, 1, a2);
+        break;
+    case NR_EXECVE:
+        send_string(vcpu, num, 0, a1);
+        send_argv(vcpu, num, 1, a2);
+        break;
+    case NR_EXECVEAT:
+        send_string(vcpu, num, 1, a2);
+        send_argv(vcpu, num, 2, a3);
         break;
     case NR_RT_SIGACTION:
         send_memory(vcpu, num, 1, a2, SIGACTION_BYTES);

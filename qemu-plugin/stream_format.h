@@ -35,7 +35,8 @@ typedef enum cs_type {
     CS_SYSRET,      /* cs_sysret: it returned (not sent for exit, exit_group, a working
                        execve, nor in the child of a fork) */
     CS_SYSMEM,      /* cs_sysmem: guest memory an argument of the vCPU's last CS_SYSCALL
-                       points at, read before the call ran */
+                       points at, read before the call ran (execve's argv: one record per
+                       string, in order) */
     CS_NOTE,        /* cs_hdr and a NUL-terminated text: something the plugin could not do */
     CS_LAYOUT,      /* cs_layout: where QEMU placed the program (before its first block) */
     CS_END,         /* cs_small: QEMU is exiting; nothing follows */

@@ -2,7 +2,8 @@
  * guest does into memory the harness reads.  The corpus gives the RSP engine's verdicts
  * (cases that need the exact engine say so and run with it); glibc threads computing at
  * once run to their end, a violation in one of them is reported with that thread's id;
- * what QEMU did before a signal killed it is still reported; exec and fork are said;
+ * what QEMU did before a signal killed it is still reported; an exec'd program is named
+ * and forked children counted while the parent is checked to its end;
  * --engine=auto takes the plugin engine where QEMU loads the plugin and QEMU's log where
  * it does not (or the plugin is not built), saying why.  Tests that need the plugin
  * loaded skip themselves under a QEMU that cannot load plugins (Debian's static builds). */
@@ -139,24 +140,52 @@ Test(plugin_engine, what_the_guest_did_before_a_signal_killed_it_is_reported)
     harness_result_free(&r);
 }
 
-Test(plugin_engine, exec_and_fork_are_said)
+/* An exec that fails, then one that works: the exec'd program is named with its
+ * arguments and its status is the run's. */
+Test(plugin_engine, the_exec_d_program_is_named_and_its_status_is_the_runs)
 {
     skip_unless_qemu_loads_the_plugin();
     harness_result r;
-    const char *exec_args[] = {"--engine=plugin", "--ibt=off", "--", "/usr/bin/env", "/bin/true",
-                               NULL};
-    run_harness(&r, NULL, exec_args);
+    const char *args[] = {"--engine=plugin", "--ibt=off", "--", prog_path("exec-after-failed"),
+                          prog_path("clean-exit"), "a b", NULL};
+    run_harness(&r, NULL, args);
     cr_assert_not_null(r.json, "stderr: %s", r.stderr_text);
-    cr_assert(warned(r.json, "execve(\"/bin/true\")"), "stderr: %s", r.stderr_text);
-    cr_assert_eq(r.status, 0, "the exec'd program's status; stderr: %s", r.stderr_text);
-    harness_result_free(&r);
-    const char *fork_args[] = {"--engine=plugin", "--ibt=off", "--", corpus_path("libc/fork-wait"),
-                               NULL};
-    run_harness(&r, NULL, fork_args);
-    cr_assert_not_null(r.json, "stderr: %s", r.stderr_text);
-    cr_assert(warned(r.json, "forked"), "stderr: %s", r.stderr_text);
+    cr_assert_eq(r.status, 7, "stderr: %s", r.stderr_text);
     cr_assert_eq(json_object_array_length(json_at(r.json, "violations")), 0, "%s",
                  r.stderr_text);
+    cr_assert_str_eq(json_str(r.json, "not_checked.exec.program"), prog_path("clean-exit"));
+    cr_assert_str_eq(json_str(r.json, "not_checked.exec.argv[1]"), "a b");
+    cr_assert_null(json_at(r.json, "crash"), "the exec'd program's end is not the guest's crash");
+    harness_result_free(&r);
+}
+
+/* Children by fork, fork+exec, vfork+exec and posix_spawn: counted, left intact (the
+ * parent checks their statuses), and the parent checked to its end (the plugin leaves
+ * the stream in a child, so its blocks are never taken for the parent's). */
+Test(plugin_engine, children_are_counted_and_the_parent_is_checked_to_its_end)
+{
+    skip_unless_qemu_loads_the_plugin();
+    harness_result r;
+    const char *args[] = {"--engine=plugin", "--ibt=off", "--", prog_path("fork-children"),
+                          prog_path("clean-exit"), NULL};
+    run_harness(&r, NULL, args);
+    cr_assert_not_null(r.json, "stderr: %s", r.stderr_text);
+    cr_assert_eq(r.status, 0, "a child did not end as it should (10+N); stderr: %s",
+                 r.stderr_text);
+    cr_assert_eq(json_int(r.json, "not_checked.children"), 4, "stderr: %s", r.stderr_text);
+    cr_assert_not(warned(r.json, "by no transfer"), "%s", r.stderr_text);
+    json_object *after_fork = json_at(r.json, "not_checked.guest_after_fork");
+    cr_assert(after_fork && !json_object_get_boolean(after_fork));
+    harness_result_free(&r);
+
+    const char *smash[] = {"--engine=plugin", "--ibt=off", "--", prog_path("fork-children"),
+                           prog_path("clean-exit"), "smash", NULL};
+    run_harness(&r, NULL, smash);
+    cr_assert_eq(r.status, 1, "stderr: %s", r.stderr_text);
+    cr_assert_eq(json_object_array_length(json_at(r.json, "violations")), 1, "%s",
+                 r.stderr_text);
+    cr_assert(strncmp(json_str(r.json, "violations[0].pc_symbol"), "smash", 5) == 0, "%s",
+              json_str(r.json, "violations[0].pc_symbol"));
     harness_result_free(&r);
 }
 

@@ -76,10 +76,11 @@ int plugin_engine_probe(const char *qemu_path, const char *library, char *why, s
 }
 
 /* A guest killed by a signal other than SIGKILL crashed (the RSP and log engines see the
- * signal delivered; the plugin does not), in the block its last thread started last. */
+ * signal delivered; the plugin does not), in the block its last thread started last;
+ * not when a program it exec'd took QEMU's place. */
 static void judge_crash(const plugin_run *p, run_outcome *out)
 {
-    if (out->end != END_SIGNALED || out->exit_signal == SIGKILL)
+    if (out->end != END_SIGNALED || out->exit_signal == SIGKILL || out->unchecked.exec_program)
         return;
     uint32_t id = p->last_vcpu >= 0 && p->last_vcpu < CS_MAX_VCPUS
                       ? __atomic_load_n(&p->ring.last_block[p->last_vcpu], __ATOMIC_RELAXED)
@@ -123,7 +124,7 @@ static int follow(plugin_run *p, trace_guest *g, const trace_launch *l, const ch
         rc = never_started(p, l, library);
     if (rc != 0)
         return -1;
-    plugin_say_exec(p);
+    plugin_note_exec(p);
     trace_guest_settle(g, p->core->stop, out);
     judge_crash(p, out);
     return 0;

@@ -19,6 +19,7 @@ typedef struct plugin_call {
     int64_t num;
     uint64_t args[6];
     char *path; size_t pathlen;    /* a path argument (open, openat, execve) */
+    char *argv[UNCHECKED_ARGV_MAX]; size_t argc;   /* execve's arguments */
     bool has_action;               /* rt_sigaction's new action: handler, flags, restorer */
     uint64_t action[3];
 } plugin_call;
@@ -58,6 +59,6 @@ void plugin_on_sysmem(plugin_run *p, unsigned vcpu, unsigned flags, const cs_sys
 int plugin_on_sysret(plugin_run *p, unsigned vcpu, const cs_sysret *r);
 void plugin_calls_free(plugin_run *p);
 /* At the end: an execve still in progress worked, and its program ran unwatched. */
-void plugin_say_exec(plugin_run *p);
+void plugin_note_exec(plugin_run *p);
 
 #endif

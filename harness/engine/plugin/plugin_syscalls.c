@@ -13,13 +13,26 @@ enum {
     NR_CLONE = 56, NR_FORK = 57, NR_VFORK = 58, NR_EXECVE = 59,
     NR_ARCH_PRCTL = 158, NR_OPENAT = 257,
     NR_EXECVEAT = 322, NR_MAP_SHADOW_STACK = 453,
-    CLONE_VM_FLAG = 0x100, MAX_ERRNO = 4095,
+    CLONE_VM_FLAG = 0x100, CLONE_VFORK_FLAG = 0x4000, MAX_ERRNO = 4095,
 };
 
 static void forget_call(plugin_call *c)
 {
     free(c->path);
+    for (size_t i = 0; i < c->argc; i++)
+        free(c->argv[i]);
     memset(c, 0, sizeof *c);
+}
+
+/* Which argument is a path, and which execve's argv (-1: none). */
+static int path_arg(int64_t num)
+{
+    return num == NR_OPEN || num == NR_EXECVE ? 0 : num == NR_OPENAT || num == NR_EXECVEAT ? 1 : -1;
+}
+
+static int argv_arg(int64_t num)
+{
+    return num == NR_EXECVE ? 1 : num == NR_EXECVEAT ? 2 : -1;
 }
 
 void plugin_calls_free(plugin_run *p)
@@ -54,11 +67,14 @@ void plugin_on_sysmem(plugin_run *p, unsigned vcpu, unsigned flags, const cs_sys
     const char *data = (const char *)(r + 1);
     if (!c->active || c->num != r->num || r->len > r->h.size - sizeof *r)
         return;
-    if (flags & CS_MEM_STRING) {
-        size_t len = strnlen(data, r->len);
+    size_t len = strnlen(data, r->len);
+    if ((flags & CS_MEM_STRING) && (int)r->arg == path_arg(r->num)) {
         free(c->path);
         c->path = strndup(data, len);
         c->pathlen = c->path ? len : 0;
+    } else if ((flags & CS_MEM_STRING) && (int)r->arg == argv_arg(r->num)) {
+        if (c->argc < UNCHECKED_ARGV_MAX && (c->argv[c->argc] = strndup(data, len)))
+            c->argc++;
     } else if (r->num == NR_RT_SIGACTION && r->len >= sizeof c->action) {
         memcpy(c->action, data, sizeof c->action);
         c->has_action = true;
@@ -80,14 +96,11 @@ static int sigaction_done(plugin_run *p, trace_thread *t, const plugin_call *c)
     return 0;
 }
 
-static void forked(plugin_run *p)
+/* QEMU runs a clone without CLONE_VM, or with CLONE_VFORK, as a fork. */
+static bool forks(const plugin_call *c)
 {
-    if (p->core->forked)
-        return;
-    p->core->forked = true;
-    run_outcome_warn(p->core->out, "the guest forked: the child runs without the harness (the "
-                     "plugin leaves the stream in the child; --engine=rsp leaves children "
-                     "alone too)");
+    return c->num == NR_FORK || c->num == NR_VFORK ||
+           (c->num == NR_CLONE && (!(c->args[0] & CLONE_VM_FLAG) || (c->args[0] & CLONE_VFORK_FLAG)));
 }
 
 static bool failed(int64_t ret)
@@ -118,8 +131,8 @@ static int finish(plugin_run *p, trace_thread *t, const plugin_call *c, int64_t 
         trace_fd_closed(s, (int64_t)c->args[0]);
         return 0;
     case NR_FORK: case NR_VFORK: case NR_CLONE:
-        if (ret > 0 && (c->num != NR_CLONE || !(c->args[0] & CLONE_VM_FLAG)))
-            forked(p);
+        if (ret > 0 && forks(c))
+            run_outcome_note_child(s->out, ret);   /* it runs without the harness */
         return 0;
     default:
         return 0;
@@ -139,12 +152,12 @@ int plugin_on_sysret(plugin_run *p, unsigned vcpu, const cs_sysret *r)
     return rc;
 }
 
-void plugin_say_exec(plugin_run *p)
+void plugin_note_exec(plugin_run *p)
 {
     for (int i = 0; i < TRACE_MAX_VCPUS; i++) {
         const plugin_call *c = &p->calls[i];
         if (c->active && (c->num == NR_EXECVE || c->num == NR_EXECVEAT))
-            run_outcome_warn(p->core->out, "the guest called execve(\"%.200s\"): the new program "
-                             "runs outside the harness", c->path ? c->path : "?");
+            run_outcome_note_exec(p->core->out, c->path ? c->path : "?",
+                                  (const char *const *)c->argv, c->argc);
     }
 }
