@@ -7,7 +7,8 @@
 
 /* --engine=auto takes a stop-free engine where it gives the exact answer (recording
  * every violation while the guest runs on), the RSP engine where the guest must be
- * stopped or given answers. */
+ * stopped or given answers: under --shstk=linux the program's own arch_prctl decides
+ * whether it has a shadow stack, and only the RSP engine can answer it. */
 int engine_pick_kind(const run_options *o, engine_pick *p, char *err, size_t errlen)
 {
     bool stop_free = o->engine == ENGINE_TRACE || o->engine == ENGINE_PLUGIN;
@@ -19,7 +20,8 @@ int engine_pick_kind(const run_options *o, engine_pick *p, char *err, size_t err
         return -1;
     }
     p->stop_free = stop_free || (o->engine == ENGINE_AUTO && !o->conformance &&
-                                 o->on_violation == ON_VIOLATION_CONTINUE);
+                                 o->on_violation == ON_VIOLATION_CONTINUE &&
+                                 o->shstk != CET_LINUX);
     return 0;
 }
 

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "commands/engine_pick.h"
 #include "commands/run_options.h"
 
 static int parse(char **argv, int argc, run_options *o, char *err, size_t cap)
@@ -73,5 +74,24 @@ Test(run_options, the_sysroot_is_qemus_last_L_else_its_environment_variable)
     cr_assert_str_eq(run_options_sysroot(&o), "/from-env");
     unsetenv("QEMU_LD_PREFIX");
     cr_assert_null(run_options_sysroot(&o));
+    run_options_free(&o);
+}
+
+Test(run_options, auto_leaves_a_linux_shadow_stack_to_the_rsp_engine)
+{
+    /* Under --shstk=linux the program's arch_prctl must be answered: only stops can. */
+    char *argv[] = {"run", "--on-violation=continue", "--shstk=linux", "--", "prog", NULL};
+    run_options o;
+    engine_pick p = {0};
+    char err[512];
+    cr_assert_eq(parse(argv, 5, &o, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(o.shstk, CET_LINUX);
+    cr_assert_eq(engine_pick_kind(&o, &p, err, sizeof err), 0, "%s", err);
+    cr_assert_not(p.stop_free);
+    run_options_free(&o);
+    char *on[] = {"run", "--on-violation=continue", "--shstk=on", "--", "prog", NULL};
+    cr_assert_eq(parse(on, 5, &o, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(engine_pick_kind(&o, &p, err, sizeof err), 0, "%s", err);
+    cr_assert(p.stop_free, "a fixed shadow stack needs no answers");
     run_options_free(&o);
 }
