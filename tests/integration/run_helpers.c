@@ -3,6 +3,7 @@
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -187,4 +188,23 @@ json_object *suite_report(const char *qemu_override, const char *const *args)
     json_object *suite = json_object_get(r.json);
     harness_result_free(&r);
     return suite;
+}
+
+void assert_corpus_passes_under(const char *engine, size_t min_engine)
+{
+    char corpus[1024];
+    snprintf(corpus, sizeof corpus, "%s", corpus_path(""));
+    const char *args[] = {"--build-dir", dirname(corpus), "-j", "2", "--engine", engine, NULL};
+    json_object *suite = suite_report(NULL, args);
+    cr_assert_eq(json_int(suite, "counts.failed"), 0);
+    cr_assert_eq(json_int(suite, "counts.errors"), 0);
+    cr_assert_geq(json_int(suite, "counts.passed"), 140);
+    json_object *cases = json_at(suite, "cases");
+    size_t under = 0;
+    for (size_t i = 0; i < json_object_array_length(cases); i++) {
+        const char *ran = json_str(json_object_array_get_idx(cases, i), "run.engine");
+        under += ran && strcmp(ran, engine) == 0;
+    }
+    cr_assert_geq(under, min_engine, "only %zu cases ran under the %s engine", under, engine);
+    json_object_put(suite);
 }

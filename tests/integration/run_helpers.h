@@ -35,5 +35,9 @@ uint64_t json_hex(json_object *root, const char *path);
 uint64_t symbol_address(const char *elf_path, const char *symbol);
 /* Is any process still running whose command line contains needle? */
 int process_running(const char *needle);
+/* The whole corpus under a stop-free engine passes (its verdicts are the RSP engine's);
+ * cases whose header needs the RSP engine run under it, and at least min_engine ran
+ * under `engine`. */
+void assert_corpus_passes_under(const char *engine, size_t min_engine);
 
 #endif

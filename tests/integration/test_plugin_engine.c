@@ -60,21 +60,7 @@ static bool warned(json_object *run, const char *needle)
 Test(plugin_engine, corpus_gives_the_rsp_engines_verdicts)
 {
     skip_unless_qemu_loads_the_plugin();
-    char corpus[1024];
-    snprintf(corpus, sizeof corpus, "%s", corpus_path(""));
-    const char *args[] = {"--build-dir", dirname(corpus), "-j", "2", "--engine", "plugin", NULL};
-    json_object *suite = suite_report(NULL, args);
-    cr_assert_eq(json_int(suite, "counts.failed"), 0);
-    cr_assert_eq(json_int(suite, "counts.errors"), 0);
-    cr_assert_geq(json_int(suite, "counts.passed"), 140);
-    json_object *cases = json_at(suite, "cases");
-    size_t streamed = 0;
-    for (size_t i = 0; i < json_object_array_length(cases); i++) {
-        const char *engine = json_str(json_object_array_get_idx(cases, i), "run.engine");
-        streamed += engine && strcmp(engine, "plugin") == 0;
-    }
-    cr_assert_geq(streamed, 90, "only %zu cases ran under the plugin engine", streamed);
-    json_object_put(suite);
+    assert_corpus_passes_under("plugin", 90);
 }
 
 Test(plugin_engine, four_threads_computing_at_once_run_clean_to_their_end)

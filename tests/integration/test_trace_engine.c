@@ -6,7 +6,6 @@
 #include "run_helpers.h"
 
 #include <criterion/criterion.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -14,21 +13,7 @@ enum { REPEATS = 5 };
 
 Test(trace_engine, corpus_gives_the_rsp_engines_verdicts)
 {
-    char corpus[1024];
-    snprintf(corpus, sizeof corpus, "%s", corpus_path(""));
-    const char *args[] = {"--build-dir", dirname(corpus), "-j", "2", "--engine", "trace", NULL};
-    json_object *suite = suite_report(NULL, args);
-    cr_assert_eq(json_int(suite, "counts.failed"), 0);
-    cr_assert_eq(json_int(suite, "counts.errors"), 0);
-    cr_assert_geq(json_int(suite, "counts.passed"), 140);
-    json_object *cases = json_at(suite, "cases");
-    size_t traced = 0;
-    for (size_t i = 0; i < json_object_array_length(cases); i++) {
-        const char *engine = json_str(json_object_array_get_idx(cases, i), "run.engine");
-        traced += engine && strcmp(engine, "trace") == 0;
-    }
-    cr_assert_geq(traced, 90, "only %zu cases ran under the trace engine", traced);
-    json_object_put(suite);
+    assert_corpus_passes_under("trace", 90);
 }
 
 Test(trace_engine, four_threads_computing_at_once_run_clean_to_their_end)
