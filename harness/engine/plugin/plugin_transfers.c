@@ -97,18 +97,6 @@ static uint64_t block_end(const trace_state *s, const trace_block *b)
     return last->addr + last->len;
 }
 
-static bool ends_in_transfer(int kind)
-{
-    switch (kind) {
-    case INSN_CALL_DIRECT: case INSN_CALL_INDIRECT: case INSN_RET: case INSN_RET_IMM:
-    case INSN_JMP_INDIRECT: case INSN_CALL_FAR: case INSN_JMP_FAR: case INSN_RET_FAR:
-    case INSN_IRET:
-        return true;
-    default:
-        return false;
-    }
-}
-
 /* After a branch that ran: was a signal delivered before its target?  Only where the
  * arrival proves it (an indirect CALL or JMP to a handler is taken as the branch). */
 static int delivered_after_branch(const plugin_run *p, const trace_block *b, uint64_t to)
@@ -151,7 +139,7 @@ int plugin_on_xfer(plugin_run *p, unsigned vcpu, unsigned flags, uint32_t from, 
     trace_thread *t = &s->threads[vcpu];
     uint64_t pc = target->pc;
     bool from_b = true;
-    if ((flags & CS_XFER_REACHED) && ends_in_transfer(b->last_kind)) {
+    if ((flags & CS_XFER_REACHED) && trace_ends_in_checked_transfer(b->last_kind)) {
         t->signal = delivered_after_branch(p, b, pc);
         t->signal_sync = false;
     } else if (pc >= b->pc && pc < block_end(s, b)) {

@@ -89,6 +89,9 @@ int trace_on_exec(trace_state *s, int vcpu, uint64_t pc);
 int trace_enter_block(trace_state *s, int vcpu, uint64_t pc, const trace_block *b);
 /* The model event of one transfer; also used when a deferred one is resolved. */
 int trace_transfer(trace_state *s, trace_thread *t, size_t from_block, uint64_t to);
+/* Does a block ending in an instruction of this kind (insn_kind) end in a transfer the
+ * model checks: a near or far call, return, indirect or far jump, IRET? */
+bool trace_ends_in_checked_transfer(int kind);
 int64_t trace_model_tid(const trace_state *s, const trace_thread *t);
 /* Warn of the CET instructions in block b, whose effect a stop-free engine cannot give. */
 void trace_note_cet_instructions(trace_state *s, const trace_block *b);

@@ -145,7 +145,7 @@ void trace_note_cet_instructions(trace_state *s, const trace_block *b)
 
 /* Only blocks that end in a branch the model checks are decoded again, for the
  * instruction's operands and text. */
-static bool checked(int kind)
+bool trace_ends_in_checked_transfer(int kind)
 {
     switch (kind) {
     case INSN_CALL_DIRECT: case INSN_CALL_INDIRECT: case INSN_RET: case INSN_RET_IMM:
@@ -163,7 +163,7 @@ int trace_transfer(trace_state *s, trace_thread *t, size_t from_block, uint64_t 
     const qlog_insn *last = &s->insns[b->first + b->n - 1];
     if (b->has_cet_insn)
         trace_note_cet_instructions(s, b);
-    if (!checked(b->last_kind))
+    if (!trace_ends_in_checked_transfer(b->last_kind))
         return 0;
     /* What the checks need, field by field: zeroing the whole insn (its text) for every
      * transfer was the engines' largest single cost.  The text is decoded only for a
