@@ -51,7 +51,7 @@ static int emulate_cet_syscall(engine *e, const insn *in, const cet_event *ev, r
     if (shadow_mirror_sync(e) != 0)
         return -1;
     if (ev->u.syscall.nr == SYS_MAP_SHADOW_STACK && result > 0 && ev->u.syscall.args[0] &&
-        !shadow_mirror_has(e, (uint64_t)result) && e->mirror.writer != WRITER_UNKNOWN) {
+        shadow_mirror_refused(e, (uint64_t)result)) {
         /* MAP_FIXED_NOREPLACE found the guest's own mapping at the address. */
         cet_event undo = {.kind = CET_EVENT_SYSCALL, .u.syscall = {SYS_MUNMAP, {(uint64_t)result,
                                                                    ev->u.syscall.args[1]}}};

@@ -69,7 +69,7 @@ static int remember(engine *e, const cet_shadow_region *r, bool real)
         m->mapped = g;
         m->capmapped = cap;
     }
-    m->mapped[m->nmapped++] = (mirrored_region){r->id, real ? r->base : 0, real ? r->size : 0, false};
+    m->mapped[m->nmapped++] = (mirrored_region){r->id, r->base, real ? r->size : 0, false};
     return 0;
 }
 
@@ -262,8 +262,11 @@ int shadow_mirror_forget_removed(engine *e)
     return 0;
 }
 
-bool shadow_mirror_has(const engine *e, uint64_t base)
+bool shadow_mirror_refused(const engine *e, uint64_t base)
 {
-    const mirrored_region *r = mapped_at(&e->mirror, base);
-    return r && r->base == base;
+    const shadow_mirror *m = &e->mirror;
+    for (size_t i = 0; i < m->nmapped; i++)
+        if (m->mapped[i].base == base && m->mapped[i].size == 0)
+            return true;
+    return false;
 }

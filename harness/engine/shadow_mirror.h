@@ -21,7 +21,7 @@
 struct engine;
 
 typedef struct mirrored_region {
-    uint64_t id, base, size;        /* size 0: the mapping could not be made */
+    uint64_t id, base, size;        /* size 0: the guest refused the mapping at base */
     bool guarded;                   /* a PROT_NONE page below holds the kernel's guard gap */
 } mirrored_region;
 
@@ -50,7 +50,8 @@ int shadow_mirror_drain(struct engine *e);
 /* The guest's munmap removed regions: forget their mappings, unmapping only the
  * pages that kept their guard gaps.  Runs a system call in the guest. */
 int shadow_mirror_forget_removed(struct engine *e);
-/* Is the model's region at base mapped in the guest? */
-bool shadow_mirror_has(const struct engine *e, uint64_t base);
+/* Did the guest refuse the mapping for the model's region at base (something of its
+ * own is there)? */
+bool shadow_mirror_refused(const struct engine *e, uint64_t base);
 
 #endif
