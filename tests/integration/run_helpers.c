@@ -208,3 +208,22 @@ void assert_corpus_passes_under(const char *engine, size_t min_engine)
     cr_assert_geq(under, min_engine, "only %zu cases ran under the %s engine", under, engine);
     json_object_put(suite);
 }
+
+void assert_reports_match_rsp(const char *engine, const char *const *fields, size_t n)
+{
+    harness_result rsp, other;
+    char engine_arg[64];
+    snprintf(engine_arg, sizeof engine_arg, "--engine=%s", engine);
+    const char *rsp_args[] = {"--engine=rsp", "--ibt=off", "--", prog_path("qsort-smash"), NULL};
+    const char *other_args[] = {engine_arg, "--ibt=off", "--", prog_path("qsort-smash"), NULL};
+    run_harness(&rsp, NULL, rsp_args);
+    run_harness(&other, NULL, other_args);
+    cr_assert_not_null(rsp.json, "stderr: %s", rsp.stderr_text);
+    cr_assert_not_null(other.json, "stderr: %s", other.stderr_text);
+    for (size_t i = 0; i < n; i++)
+        cr_expect_str_eq(json_str(other.json, fields[i]), json_str(rsp.json, fields[i]), "%s",
+                         fields[i]);
+    cr_assert(strstr(json_str(other.json, "violations[0].expected_symbol"), "libc.so.6"));
+    harness_result_free(&rsp);
+    harness_result_free(&other);
+}

@@ -39,5 +39,9 @@ int process_running(const char *needle);
  * cases whose header needs the RSP engine run under it, and at least min_engine ran
  * under `engine`. */
 void assert_corpus_passes_under(const char *engine, size_t min_engine);
+/* qsort-smash's violation (in library code) under `engine` and under the RSP engine: the
+ * report fields named in fields[0..n) are the same, and the expected address is named
+ * in libc.so.6. */
+void assert_reports_match_rsp(const char *engine, const char *const *fields, size_t n);
 
 #endif
