@@ -127,7 +127,7 @@ typedef struct want {
     const char *symbol;
     opt ninsns;
     want_insn insns[MAX_WANT_INSNS];
-    opt tid, nr, nargs, numeric_args, result;
+    opt tid, nr, nargs, numeric_args, result, call_id;
     const char *name;
     opt args[6];
     const char *argstr[6];
@@ -141,6 +141,7 @@ typedef struct want {
 #define BLOCK(...)   { .kind = QLOG_BLOCK, __VA_ARGS__ }
 #define EXEC(...)    { .kind = QLOG_EXEC, __VA_ARGS__ }
 #define SYSCALL(...) { .kind = QLOG_SYSCALL, __VA_ARGS__ }
+#define WAITING(...) { .kind = QLOG_SYSCALL_WAITING, __VA_ARGS__ }
 #define SIGNAL(...)  { .kind = QLOG_SIGNAL, __VA_ARGS__ }
 #define OTHER(...)   { .kind = QLOG_OTHER, __VA_ARGS__ }
 #define MALFORMED(where) { .malformed = (where) }
@@ -220,6 +221,7 @@ static void check_record(const qlog_record *rec, const want *w)
         check_arg(rec, i, w);
     check_hex("numeric_args", rec->numeric_args, w->numeric_args);
     check_int("result", rec->result, w->result);
+    check_int("call_id", (int64_t)rec->call_id, w->call_id);
 
     check_int("signo", rec->signo, w->signo);
     check_int("si_code", rec->si_code, w->si_code);
@@ -420,6 +422,43 @@ Test(qemu_log, split_syscall_with_a_record_glued_after_it)
                 .args = { [0] = IS(0x402000), [2] = IS(20078) }, .argstr = { [1] = "FUTEX_WAIT" },
                 .has_result = YES, .result = IS(0), .result_ambiguous = NO),
         SYSCALL(.name = "exit_group"));
+}
+
+/* 7.2 (every call names the process): announced, a waiting call is told from the calls
+ * that come while it waits -- here the other thread's exit -- by their call_id. */
+Test(qemu_log, waiting_calls_are_announced_with_their_call_id)
+{
+    qlog_reader *r = pipe_reader(
+        "14203 futex(0x0000000000403008,FUTEX_WAIT,14205,NULL,NULL,0)----------------\n"
+        "IN: worker\n"
+        "0x00401032:  f3 0f 1e fa              endbr64  \n"
+        "\n"
+        "Trace 1: 0x7fcaec0007c0 [0000000000000000/0000000000401032/1040c0b3/00080200] worker\n"
+        "14203 exit(0)\n"
+        " = 0\n"
+        "14203 exit_group(0)\n");
+    qlog_announce_waiting_calls(r);
+    expect_log(r,
+        WAITING(.name = "futex", .tid = IS(14203), .call_id = IS(1), .argstr = { [1] = "FUTEX_WAIT" },
+                .has_result = NO),
+        BLOCK(.symbol = "worker"),
+        EXEC(.vcpu = IS(1)),
+        SYSCALL(.name = "exit", .call_id = IS(2), .has_result = NO),
+        SYSCALL(.name = "futex", .call_id = IS(1), .result = IS(0)),
+        SYSCALL(.name = "exit_group", .call_id = IS(3)));
+}
+
+/* Unasked, the same log gives no announcements (split_syscall_with_a_record_glued_after_it
+ * shows the order of the rest). */
+Test(qemu_log, waiting_calls_are_not_announced_unasked)
+{
+    qlog_reader *r = pipe_reader(
+        "14203 futex(0x0000000000403008,FUTEX_WAIT,14205,NULL,NULL,0)"
+        "Trace 1: 0x7fcaec0007c0 [0000000000000000/0000000000401032/1040c0b3/00080200] worker\n"
+        " = 0\n");
+    expect_log(r,
+        EXEC(.vcpu = IS(1)),
+        SYSCALL(.name = "futex", .call_id = IS(1), .result = IS(0)));
 }
 
 /* 7.2: a translated block glued after clone; the result after the block. */

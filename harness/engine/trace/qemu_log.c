@@ -73,6 +73,11 @@ const char *qlog_error(const qlog_reader *r)
     return r->err;
 }
 
+void qlog_announce_waiting_calls(qlog_reader *r)
+{
+    r->announce_waiting = true;
+}
+
 bool qlog_grow(void **arr, size_t *cap, size_t need, size_t elem)
 {
     if (need <= *cap)
@@ -378,6 +383,7 @@ static void blank(qlog_record *rec)
     rec->numeric_args = 0;
     rec->returned = rec->result_ambiguous = rec->fork_child = rec->malformed = false;
     rec->nr = -1;
+    rec->call_id = 0;
     rec->has_si_addr = false;
     rec->si_addr = 0;
 }
@@ -389,6 +395,9 @@ int qlog_next(qlog_reader *r, qlog_record *rec)
     for (;;) {
         size_t n;
         bool complete;
+        int due = qlog_announce_due(r, rec);
+        if (due != 0)
+            return due;
         int got = qlog_line_at(r, 0, &n, &complete);
         if (got < 0)
             return -1;

@@ -44,6 +44,10 @@ typedef enum qlog_kind {
     QLOG_SYSCALL,    /* a system call: .tid, .name, .args[.nargs], .has_result/.result
                         (a split call gives one record when its result arrives, or with
                         has_result false when it never returns: exit, execve that works) */
+    QLOG_SYSCALL_WAITING, /* only after qlog_announce_waiting_calls: a system call whose
+                        result is not in the log yet (it blocks, or another thread's record
+                        came first): .tid, .name, .args as its QLOG_SYSCALL record will have
+                        them, which comes later with the same .call_id */
     QLOG_SIGNAL,     /* a signal delivered: .signo, .si_code (has_si_code), .tid if known (else -1) */
     QLOG_OTHER,      /* a line of nothing the engine needs (.line holds it) */
 } qlog_kind;
@@ -91,6 +95,8 @@ typedef struct qlog_record {
     int64_t nr;             /* QLOG_SYSCALL "Unknown syscall N" (name "Unknown syscall"): N;
                                else -1 */
     bool has_si_addr; uint64_t si_addr;      /* QLOG_SIGNAL: si_addr= (NULL is 0) */
+    uint64_t call_id;       /* QLOG_SYSCALL, QLOG_SYSCALL_WAITING: 1, 2, ... in the order the
+                               calls were printed; a call's two records share it */
     bool malformed;         /* QLOG_OTHER: a line that did not parse, once a fork was read
                                (two processes write the log then, and cut each other's
                                lines; before a fork such a line is an error); .line holds it */
@@ -103,6 +109,10 @@ qlog_reader *qlog_open_fd(int fd);
  * After a malformed line the next call goes on with the line after it; a read error stays. */
 int qlog_next(qlog_reader *r, qlog_record *rec);
 const char *qlog_error(const qlog_reader *r);
+/* From now on, return a QLOG_SYSCALL_WAITING record when a call starts to wait for its
+ * result: whose call it is can be told best at that moment, from the blocks before it
+ * (QEMU 9.1 and older print the same process id for every thread). */
+void qlog_announce_waiting_calls(qlog_reader *r);
 void qlog_close(qlog_reader *r);
 
 /* Has a fork (fork, vfork, clone that QEMU runs as one) been read whose record is not

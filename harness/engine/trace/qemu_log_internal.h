@@ -24,6 +24,7 @@ typedef struct qlog_call {
     bool forking;          /* fork, vfork, clone without CLONE_VM: two returns follow */
     bool fork_other;       /* one return of a forking call came; this waits for the other */
     int64_t first_result;  /* fork_other: the return already seen */
+    bool announce_due;     /* waiting, its QLOG_SYSCALL_WAITING not returned yet */
 } qlog_call;
 
 /* The latest block a vCPU was announced to run (for "Stopped execution" lines). */
@@ -50,6 +51,8 @@ struct qlog_reader {
     unsigned nnew;
     bool per_thread_tids;  /* a call came from one of them: QEMU 9.2 or later, whose
                               calls name their thread (older ones the process) */
+    bool announce_waiting; /* return QLOG_SYSCALL_WAITING records */
+    uint64_t calls;        /* calls read so far: the last call_id given */
     qlog_seen *seen;       /* by vCPU index */
     size_t nseen;
     uint64_t seq;
@@ -78,6 +81,9 @@ int qlog_parse_block(qlog_reader *r, qlog_record *rec);
 int qlog_parse_syscall(qlog_reader *r, size_t n, bool complete, qlog_record *rec);
 int qlog_parse_result_line(qlog_reader *r, size_t n, bool complete, qlog_record *rec);
 int qlog_parse_signal(qlog_reader *r, size_t n, bool complete, qlog_record *rec);
+/* A waiting call not announced yet, as a QLOG_SYSCALL_WAITING record: 1, or 0 when
+ * there is none. */
+int qlog_announce_due(qlog_reader *r, qlog_record *rec);
 /* At the end of the log: the next call that never returned, or 0. */
 int qlog_flush_pending(qlog_reader *r, qlog_record *rec);
 void qlog_calls_free(qlog_reader *r);

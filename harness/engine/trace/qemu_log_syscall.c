@@ -240,7 +240,7 @@ static bool fill_call(qlog_reader *r, const char *name, size_t namelen, int64_t 
     if (!reserve_text(c, total))
         return false;
     c->rec = (qlog_record){ .kind = QLOG_SYSCALL, .vcpu = -1, .tid = tid, .nr = -1,
-                            .symbol = "", .nargs = nargs };
+                            .symbol = "", .nargs = nargs, .call_id = ++r->calls };
     memcpy(c->rec.name, name, namelen);
     size_t at = 0;
     for (int i = 0; i < nargs; i++) {
@@ -257,6 +257,7 @@ static bool fill_call(qlog_reader *r, const char *name, size_t namelen, int64_t 
     c->blocking = name_in(c->rec.name, blocking, sizeof blocking / sizeof *blocking);
     c->forking = forking(c);
     c->fork_other = false;
+    c->announce_due = r->announce_waiting;
     /* From a fork on two processes write the log, and a line may come cut by the other's
      * (QEMU before 10 writes a call's arguments one by one): no reason to stop reading. */
     if (c->forking)
@@ -317,6 +318,21 @@ static int out_of_memory(qlog_reader *r)
 {
     snprintf(r->err, sizeof r->err, "line %lu: out of memory", r->lineno);
     return -1;
+}
+
+int qlog_announce_due(qlog_reader *r, qlog_record *rec)
+{
+    for (size_t i = 0; i < r->npend; i++) {
+        qlog_call *c = &r->pend[i];
+        if (!c->announce_due)
+            continue;
+        c->announce_due = false;
+        if (!emit(r, c, rec))
+            return out_of_memory(r);
+        rec->kind = QLOG_SYSCALL_WAITING;
+        return 1;
+    }
+    return 0;
 }
 
 /* " = 0", " = 0x00007f94c5d6d000", " = -1 errno=22 (Invalid argument)",
@@ -382,6 +398,7 @@ static int finish(qlog_reader *r, qlog_call *c, size_t idx, bool waiting, qlog_r
             return out_of_memory(r);
         qlog_call *w = waiting ? &r->pend[idx] : &r->pend[r->npend - 1];
         w->fork_other = true;
+        w->announce_due = false;   /* its second return is not a call of a thread */
         w->first_result = cr->result;
         w->rec.returned = w->rec.has_result = w->rec.fork_child = false;
         w->rec.result_ambiguous = w->rec.truncated = false;

@@ -44,6 +44,9 @@ static int dispatch(trace_state *s, const qlog_record *rec)
         return s->forked ? 0 : trace_on_exec(s, rec->vcpu, rec->pc);
     case QLOG_SYSCALL:
         return trace_on_syscall(s, rec);
+    case QLOG_SYSCALL_WAITING:
+        trace_on_syscall_waiting(s, rec);
+        return 0;
     case QLOG_SIGNAL:
         return trace_on_signal(s, rec);
     default:
@@ -68,6 +71,7 @@ int trace_follow(trace_state *s, int fd)
         snprintf(s->out->message, sizeof s->out->message, "out of memory");
         return -1;
     }
+    qlog_announce_waiting_calls(r);
     while (!s->stop && rc == 0 && (got = qlog_next(r, &rec)) > 0) {
         if (!s->forked && qlog_fork_in_progress(r))
             trace_stop_checking_at_fork(s);   /* the child's lines may follow its call */

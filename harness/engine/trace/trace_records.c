@@ -26,15 +26,16 @@ static bool tid_taken(const trace_state *s, int64_t tid)
 }
 
 /* The thread a system call belongs to: the one whose last block ended in a syscall
- * (QEMU 9.1 and older print the process id for every thread, so the id decides only
- * between several such threads), else the one with that id, else the last to run. */
+ * and that is not waiting in an earlier call (QEMU 9.1 and older print the process id
+ * for every thread, so the id decides only between several such threads), else the one
+ * with that id, else the last to run. */
 static trace_thread *thread_for_syscall(trace_state *s, int64_t tid)
 {
     trace_thread *t = NULL, *last = &s->threads[s->last_vcpu];
     int candidates = 0;
     for (int i = 0; i < TRACE_MAX_VCPUS; i++) {
         trace_thread *c = &s->threads[i];
-        if (!c->live || !c->in_syscall)
+        if (!c->live || !c->in_syscall || c->waiting_call)
             continue;
         if (!t || c->tid == tid || (c == last && t->tid != tid))
             t = c;
@@ -113,16 +114,50 @@ static int cet_abi(trace_state *s, trace_thread *t, const qlog_record *rec, uint
     return trace_cet_syscall(s, t, rec->name, nr, args, rec->has_result, rec->result);
 }
 
+/* A call starts to wait: whose it is is told now, while the blocks before it are the
+ * latest, and its record later goes to the same thread. */
+void trace_on_syscall_waiting(trace_state *s, const qlog_record *rec)
+{
+    if (s->forked)
+        return;
+    trace_thread *t = thread_for_syscall(s, rec->tid);
+    if (!t)
+        return;
+    t->in_syscall = false;
+    t->waiting_call = rec->call_id;
+    s->waiting[s->next_waiting++ % TRACE_MAX_WAITING_CALLS] =
+        (waiting_call){rec->call_id, (int)(t - s->threads), t->number};
+}
+
+/* The thread a waiting call was given to, if it still lives; forgets the call. */
+static trace_thread *thread_of_waiting_call(trace_state *s, uint64_t call_id)
+{
+    for (int i = 0; call_id && i < TRACE_MAX_WAITING_CALLS; i++) {
+        waiting_call *w = &s->waiting[i];
+        if (w->call_id != call_id)
+            continue;
+        trace_thread *t = &s->threads[w->vcpu];
+        w->call_id = 0;
+        if (!t->live || t->number != w->number)
+            return NULL;
+        if (t->waiting_call == call_id)
+            t->waiting_call = 0;
+        return t;
+    }
+    return NULL;
+}
+
 int trace_on_syscall(trace_state *s, const qlog_record *rec)
 {
     s->out->stats.syscalls++;
     trace_note_processes(s, rec);
     if (s->forked)
         return 0;
-    trace_thread *t = thread_for_syscall(s, rec->tid);
+    trace_thread *t = thread_of_waiting_call(s, rec->call_id);
+    if (!t && (t = thread_for_syscall(s, rec->tid)) != NULL)
+        t->in_syscall = false;
     if (!t)
         return 0;
-    t->in_syscall = false;
     trace_on_file_syscall(s, rec);
     if (named(rec, "exit"))
         return trace_thread_exit(s, t);

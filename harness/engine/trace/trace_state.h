@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 enum { TRACE_MAX_VCPUS = 512, TRACE_MAX_DEFERRED = 16, TRACE_MAX_FDS = 1024,
-       TRACE_MAX_LATER_THREADS = 256 };
+       TRACE_MAX_LATER_THREADS = 256, TRACE_MAX_WAITING_CALLS = 64 };
 
 /* The restorer the model's signal frames hold (trace_threads.c). */
 extern const uint64_t TRACE_RESTORER_UNKNOWN;
@@ -36,11 +36,16 @@ typedef struct trace_thread {
     int64_t tid;                 /* learnt from the system calls; -1 until then */
     bool has_prev; size_t prev;  /* the last block it executed */
     bool in_syscall;             /* that block ended with a syscall */
+    uint64_t waiting_call;       /* the call_id of its call that waits for its result,
+                                    while it has not run since; 0: none */
     int signal;                  /* delivered, its handler's block comes next; 0: none */
     bool signal_sync;            /* a fault: the interrupted block did not complete */
     deferred_transfer deferred[TRACE_MAX_DEFERRED]; int ndeferred;
     bool resolve_next;           /* rt_sigreturn seen: the next block resolves deferred[] */
 } trace_thread;
+
+/* A call announced waiting, and the thread it was given to then. */
+typedef struct waiting_call { uint64_t call_id; int vcpu, number; } waiting_call;
 
 typedef struct trace_state {
     const engine_config *opt;
@@ -52,6 +57,8 @@ typedef struct trace_state {
     trace_thread threads[TRACE_MAX_VCPUS];
     int thread_numbers;
     int last_vcpu;               /* of the last block executed */
+    waiting_call waiting[TRACE_MAX_WAITING_CALLS];   /* a ring; call_id 0: a free slot */
+    unsigned next_waiting;
     bool first_block_seen;
     bool stop;                   /* --on-violation=stop: end the guest now */
     bool forked;                 /* the guest forked: its blocks are no longer checked */
@@ -119,6 +126,7 @@ int trace_cet_syscall(trace_state *s, trace_thread *t, const char *name, uint64_
                       const uint64_t args[6], bool has_result, int64_t result);
 /* trace_records.c: system calls, signals and QEMU's other lines as the log shows them. */
 int trace_on_syscall(trace_state *s, const qlog_record *rec);
+void trace_on_syscall_waiting(trace_state *s, const qlog_record *rec);
 int trace_on_signal(trace_state *s, const qlog_record *rec);
 void trace_on_other(trace_state *s, const char *line);
 /* trace_layout.c: QEMU placed the program's first executable segment at start_code, and

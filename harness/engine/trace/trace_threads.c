@@ -59,6 +59,7 @@ static void remember_block(trace_state *s, trace_thread *t, const trace_block *b
 {
     t->has_prev = b != NULL;
     t->in_syscall = false;
+    t->waiting_call = 0;   /* it runs: whatever it waited in has returned */
     if (!b)
         return;
     t->prev = (size_t)(b - s->blocks);
