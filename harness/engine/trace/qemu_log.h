@@ -69,8 +69,9 @@ typedef struct qlog_record {
     const char *symbol;     /* QLOG_BLOCK, QLOG_EXEC: the symbol QEMU names ("" if none) */
     bool exec_stopped;      /* QLOG_OTHER "Stopped execution of TB chain before": the block
                                at .pc/.tb did not run; it cancels the latest QLOG_EXEC of
-                               .vcpu, the vCPU whose latest QLOG_EXEC had this .tb (-1 when
-                               none had: the line names no vCPU) */
+                               one vCPU whose latest QLOG_EXEC had this .tb.  .vcpu: the
+                               last of them to announce it (-1 when none had); threads share
+                               translated code, so it may be another (trace_stopped.c) */
     bool block_incomplete;  /* QLOG_BLOCK: QEMU could not show all of it ("unable to read
                                memory", "Disassembler disagrees with translator") */
     bool truncated;         /* the log ended inside this record (QEMU killed mid-write):

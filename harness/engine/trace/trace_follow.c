@@ -40,8 +40,13 @@ static int dispatch(trace_state *s, const qlog_record *rec)
             return -1;
         }
         return 0;
-    case QLOG_EXEC:
-        return s->forked ? 0 : trace_on_exec(s, rec->vcpu, rec->pc);
+    case QLOG_EXEC: {
+        if (s->forked)
+            return 0;
+        int rc = trace_on_exec(s, rec->vcpu, rec->pc);
+        s->threads[s->last_vcpu].last_tb = rec->tb;
+        return rc;
+    }
     case QLOG_SYSCALL:
         return trace_on_syscall(s, rec);
     case QLOG_SYSCALL_WAITING:
@@ -52,8 +57,8 @@ static int dispatch(trace_state *s, const qlog_record *rec)
     default:
         /* A block announced but not run (QEMU stopped the chain for a signal or an exit
          * request): it runs again later, and nothing ran from it. */
-        if (rec->exec_stopped && rec->vcpu >= 0 && rec->vcpu < TRACE_MAX_VCPUS)
-            s->threads[rec->vcpu].has_prev = false;
+        if (rec->exec_stopped && !s->forked)
+            trace_on_stopped(s, rec->tb);
         if (rec->malformed)
             trace_note_cut_call(s, rec->line);
         trace_on_other(s, rec->line ? rec->line : "");

@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 enum { TRACE_MAX_VCPUS = 512, TRACE_MAX_DEFERRED = 16, TRACE_MAX_FDS = 1024,
-       TRACE_MAX_LATER_THREADS = 256, TRACE_MAX_WAITING_CALLS = 64 };
+       TRACE_MAX_LATER_THREADS = 256, TRACE_MAX_WAITING_CALLS = 64, TRACE_STOP_ROUNDS = 64 };
 
 /* The restorer the model's signal frames hold (trace_threads.c). */
 extern const uint64_t TRACE_RESTORER_UNKNOWN;
@@ -38,6 +38,9 @@ typedef struct trace_thread {
     bool in_syscall;             /* that block ended with a syscall */
     uint64_t waiting_call;       /* the call_id of its call that waits for its result,
                                     while it has not run since; 0: none */
+    uint64_t last_tb;            /* QEMU's host code of that block */
+    unsigned stop_round;         /* one of several threads QEMU may have stopped before
+                                    last_tb (trace_on_stopped); 0: none */
     int signal;                  /* delivered, its handler's block comes next; 0: none */
     bool signal_sync;            /* a fault: the interrupted block did not complete */
     deferred_transfer deferred[TRACE_MAX_DEFERRED]; int ndeferred;
@@ -58,6 +61,8 @@ typedef struct trace_state {
     int thread_numbers;
     int last_vcpu;               /* of the last block executed */
     waiting_call waiting[TRACE_MAX_WAITING_CALLS];   /* a ring; call_id 0: a free slot */
+    unsigned stop_rounds;        /* "Stopped execution" lines with several candidates */
+    int stop_left[TRACE_STOP_ROUNDS];   /* by round: candidates not yet told; -1 settled */
     unsigned next_waiting;
     bool first_block_seen;
     bool stop;                   /* --on-violation=stop: end the guest now */
@@ -94,6 +99,12 @@ int trace_thread_start(trace_state *s, trace_thread *t);
  * is known already (NULL: none was translated there). */
 int trace_on_exec(trace_state *s, int vcpu, uint64_t pc);
 int trace_enter_block(trace_state *s, int vcpu, uint64_t pc, const trace_block *b);
+/* trace_stopped.c: QEMU left the block at host code tb before its first instruction, in
+ * the thread that announced it last (the line does not say which, when several did). */
+void trace_on_stopped(trace_state *s, uint64_t tb);
+/* trace_stopped.c: thread t, one of those candidates, goes on at pc: was it the one
+ * stopped?  Then its last block did not run (has_prev cleared). */
+void trace_resolve_stop(trace_state *s, trace_thread *t, uint64_t pc);
 /* The model event of one transfer; also used when a deferred one is resolved. */
 int trace_transfer(trace_state *s, trace_thread *t, size_t from_block, uint64_t to);
 /* Does a block ending in an instruction of this kind (insn_kind) end in a transfer the

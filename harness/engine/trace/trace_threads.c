@@ -84,6 +84,8 @@ int trace_enter_block(trace_state *s, int vcpu, uint64_t pc, const trace_block *
     if (!t->live && trace_thread_start(s, t) != 0)
         return -1;
     int rc = 0;
+    if (t->stop_round)
+        trace_resolve_stop(s, t, pc);
     if (t->signal)
         rc = deliver(s, t, pc);
     else if (t->resolve_next)
