@@ -48,7 +48,10 @@ static int emulate_cet_syscall(engine *e, const insn *in, const cet_event *ev, r
     int64_t result = v.result;
     if (ev->u.syscall.nr == SYS_MAP_SHADOW_STACK && result > 0)
         shadow_mirror_observed(e);
-    if (shadow_mirror_sync(e) != 0)
+    e->mirror.hinted_base = ev->u.syscall.nr == SYS_MAP_SHADOW_STACK ? ev->u.syscall.args[0] : 0;
+    int synced = shadow_mirror_sync(e);
+    e->mirror.hinted_base = 0;
+    if (synced != 0)
         return -1;
     if (ev->u.syscall.nr == SYS_MAP_SHADOW_STACK && result > 0 && ev->u.syscall.args[0] &&
         shadow_mirror_refused(e, (uint64_t)result)) {

@@ -136,7 +136,14 @@ static int map_region(engine *e, const cet_shadow_region *r)
             return -1;
         return map_guard(e, &e->mirror.mapped[e->mirror.nmapped - 1]);
     }
-    if (got < 0 && got > -4096) {
+    if (r->base == e->mirror.hinted_base) {
+        /* the guest's own memory is there: map_shadow_stack answers EEXIST, no warning */
+        if (got >= 0 || got <= -4096) {
+            uint64_t undo[6] = {(uint64_t)got, r->size, 0, 0, 0, 0};
+            if (engine_guest_syscall(e, SYS_MUNMAP, undo, &got) < 0)
+                return -1;
+        }
+    } else if (got < 0 && got > -4096) {
         engine_warn(e, "cannot map the shadow stack at 0x%llx into the guest (mmap: error %lld): "
                        "the guest's loads from it fault", (unsigned long long)r->base, (long long)-got);
     } else {

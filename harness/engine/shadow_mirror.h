@@ -35,6 +35,8 @@ typedef struct shadow_mirror {
     mirror_writer writer;
     int mem_fd;
     bool warned_no_gadget;
+    uint64_t hinted_base;           /* map_shadow_stack's address while its region is
+                                       mapped: a refusal there is the call's EEXIST */
 } shadow_mirror;
 
 void shadow_mirror_init(shadow_mirror *m);

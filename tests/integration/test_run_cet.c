@@ -182,6 +182,17 @@ Test(ssp, rstorssp_and_saveprevssp_switch_stacks)
     assert_clean("ssp/stack-switch", 0);
 }
 
+/* map_shadow_stack at an address the guest already uses answers EEXIST (the case exits 17
+ * when it does), and the harness's mapping refused there is that answer, not a warning. */
+Test(ssp, map_shadow_stack_on_taken_memory_answers_eexist_quietly)
+{
+    harness_result r;
+    run_case(&r, "ssp/map-shadow-stack-hint-taken", NULL);
+    cr_assert_eq(json_int(r.json, "exit.code"), 17, "stderr: %s", r.stderr_text);
+    cr_assert_eq(json_object_array_length(json_at(r.json, "warnings")), 0, "%s", r.stderr_text);
+    harness_result_free(&r);
+}
+
 Test(ssp, rstorssp_rejects_a_forged_token)
 {
     harness_result r;
