@@ -78,7 +78,8 @@ int engine_fail(engine *e, const char *fmt, ...)
 const char engine_concurrent_stops[] =
     "the guest runs several threads, so this is most likely two of them stopping at once, "
     "which QEMU's user-mode gdbstub cannot serve (it has no lock around a thread's stop): "
-    "the run was ended rather than guessed at";
+    "the run was ended rather than guessed at (the stop-free engines follow threads: "
+    "--engine=plugin or trace, which --engine=auto takes with --on-violation=continue)";
 
 bool engine_several_threads(const engine *e)
 {

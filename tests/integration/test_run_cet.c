@@ -280,6 +280,8 @@ Test(threads, concurrent_glibc_threads_finish_or_say_why)
         cr_assert_eq(r.status, 125);
         cr_assert_not_null(strstr(json_str(r.json, "exit.message"), "stopping at once"),
                            "the error does not say why: %s", json_str(r.json, "exit.message"));
+        cr_assert_not_null(strstr(json_str(r.json, "exit.message"), "--engine=plugin"),
+                           "the error names no way out: %s", json_str(r.json, "exit.message"));
     }
     cr_assert_not(process_running(prog_path("pthreads")), "QEMU left running");
     harness_result_free(&r);
