@@ -129,15 +129,18 @@ void trace_on_syscall_waiting(trace_state *s, const qlog_record *rec)
         (waiting_call){rec->call_id, (int)(t - s->threads), t->number};
 }
 
-/* The thread a waiting call was given to, if it still lives; forgets the call. */
-static trace_thread *thread_of_waiting_call(trace_state *s, uint64_t call_id)
+/* The thread a waiting call was given to (NULL when it has ended since); forgets the
+ * call.  *announced: the call was announced at all. */
+static trace_thread *thread_of_waiting_call(trace_state *s, uint64_t call_id, bool *announced)
 {
+    *announced = false;
     for (int i = 0; call_id && i < TRACE_MAX_WAITING_CALLS; i++) {
         waiting_call *w = &s->waiting[i];
         if (w->call_id != call_id)
             continue;
         trace_thread *t = &s->threads[w->vcpu];
         w->call_id = 0;
+        *announced = true;
         if (!t->live || t->number != w->number)
             return NULL;
         if (t->waiting_call == call_id)
@@ -153,8 +156,9 @@ int trace_on_syscall(trace_state *s, const qlog_record *rec)
     trace_note_processes(s, rec);
     if (s->forked)
         return 0;
-    trace_thread *t = thread_of_waiting_call(s, rec->call_id);
-    if (!t && (t = thread_for_syscall(s, rec->tid)) != NULL)
+    bool announced;
+    trace_thread *t = thread_of_waiting_call(s, rec->call_id, &announced);
+    if (!announced && (t = thread_for_syscall(s, rec->tid)) != NULL)
         t->in_syscall = false;
     if (!t)
         return 0;
