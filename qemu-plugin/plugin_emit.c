@@ -5,15 +5,21 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
-static void *reserve(uint32_t size)
+static void *reserve_even_detached(uint32_t size)
 {
-    if (plugin_detached || !plugin_ring.hdr)
+    if (!plugin_ring.hdr)
         return NULL;
     cs_hdr *h = cs_ring_reserve(&plugin_ring, size);
     if (h)
         h->size = size;
     return h;
+}
+
+static void *reserve(uint32_t size)
+{
+    return plugin_detached ? NULL : reserve_even_detached(size);
 }
 
 void emit_small(cs_type type, unsigned flags, unsigned vcpu, uint32_t a, uint32_t b)
@@ -112,4 +118,19 @@ void emit_layout(uint64_t start_code, uint64_t entry)
     r->start_code = start_code;
     r->entry = entry;
     cs_ring_commit(r, CS_WORD(CS_LAYOUT, 0, 0));
+}
+
+void emit_child_exec(const char *path)
+{
+    uint32_t len = path ? (uint32_t)strlen(path) + 1 : 0;
+    uint32_t size = CS_ALIGN8((uint32_t)sizeof(cs_child_exec) + len);
+    cs_child_exec *r = size <= CS_RECORD_MAX ? reserve_even_detached(size) : NULL;
+    if (!r)
+        return;
+    uint8_t *p = (uint8_t *)(r + 1);
+    r->pid = (uint32_t)getpid();
+    r->len = len;
+    memcpy(p, path ? path : "", len);
+    memset(p + len, 0, size - sizeof *r - len);
+    cs_ring_commit(r, CS_WORD(CS_CHILD_EXEC, path ? 0 : CS_CHILD_EXEC_FAILED, 0));
 }

@@ -54,6 +54,9 @@ void emit_sysmem(unsigned vcpu, int64_t num, unsigned arg, unsigned flags, const
                  uint32_t len);
 void emit_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void emit_layout(uint64_t start_code, uint64_t entry);
+/* Written by a fork's child, out of the stream otherwise: the program it is about to
+ * exec (path), or NULL after its exec failed. */
+void emit_child_exec(const char *path);
 
 /* plugin_blocks.c */
 void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb);

@@ -2,9 +2,10 @@
  * whose meaning is in memory (a path, execve's argv, a struct sigaction) that memory,
  * read while the calling thread is inside the call, so it is what the kernel sees.  A
  * fork's child leaves the stream at its first return (it would otherwise write into its
- * parent's). */
+ * parent's); from then on it tells only the programs it execs. */
 #include "plugin_state.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -27,25 +28,50 @@ static bool read_guest(uint64_t addr, void *buf, size_t len)
     return process_vm_readv(getpid(), &local, 1, &remote, 1, 0) == (ssize_t)len;
 }
 
-/* A NUL-terminated string at addr, a page at a time (the next may not be mapped). */
+/* The NUL-terminated string at addr into text (cap bytes), a page at a time (the next
+ * may not be mapped): its length with the NUL, or cap when it is longer (*truncated);
+ * 0 when it cannot be read. */
+static size_t read_string(uint64_t addr, char *text, size_t cap, bool *truncated)
+{
+    size_t got = 0;
+    *truncated = false;
+    while (got < cap) {
+        size_t chunk = PAGE - (size_t)((addr + got) % PAGE);
+        if (chunk > cap - got)
+            chunk = cap - got;
+        if (!read_guest(addr + got, text + got, chunk))
+            return 0;
+        const char *nul = memchr(text + got, '\0', chunk);
+        if (nul)
+            return (size_t)(nul - text) + 1;
+        got += chunk;
+    }
+    *truncated = true;
+    return got;
+}
+
 static void send_string(unsigned vcpu, int64_t num, unsigned arg, uint64_t addr)
 {
     char text[PATH_BYTES];
-    size_t got = 0;
-    while (got < sizeof text) {
-        size_t chunk = PAGE - (size_t)((addr + got) % PAGE);
-        if (chunk > sizeof text - got)
-            chunk = sizeof text - got;
-        if (!read_guest(addr + got, text + got, chunk))
-            return;
-        const char *nul = memchr(text + got, '\0', chunk);
-        if (nul) {
-            emit_sysmem(vcpu, num, arg, CS_MEM_STRING, text, (uint32_t)(nul - text + 1));
-            return;
-        }
-        got += chunk;
-    }
-    emit_sysmem(vcpu, num, arg, CS_MEM_STRING | CS_MEM_TRUNCATED, text, (uint32_t)got);
+    bool truncated;
+    size_t len = read_string(addr, text, sizeof text, &truncated);
+    if (len)
+        emit_sysmem(vcpu, num, arg, CS_MEM_STRING | (truncated ? CS_MEM_TRUNCATED : 0), text,
+                    (uint32_t)len);
+}
+
+/* A fork's child is out of the stream, but the program it execs runs outside QEMU,
+ * unchecked: it tells which (and, when the exec fails, that it did). */
+static void child_exec(int64_t num, uint64_t path_addr)
+{
+    char path[PATH_BYTES];
+    bool truncated;
+    if (num != NR_EXECVE && num != NR_EXECVEAT)
+        return;
+    size_t len = read_string(path_addr, path, sizeof path, &truncated);
+    if (len == 0 || truncated)
+        snprintf(path, sizeof path, "(a path at 0x%llx)", (unsigned long long)path_addr);
+    emit_child_exec(path);
 }
 
 /* An argv array: each string in order, as records of the same argument, up to ARGV_MAX. */
@@ -73,6 +99,10 @@ void on_syscall(qemu_plugin_id_t id, unsigned int vcpu, int64_t num, uint64_t a1
     const uint64_t args[6] = {a1, a2, a3, a4, a5, a6};
     if (vcpu >= MAX_VCPUS)
         return;
+    if (plugin_detached) {
+        child_exec(num, num == NR_EXECVEAT ? a2 : a1);
+        return;
+    }
     emit_syscall(vcpu, num, args);
     switch (num) {
     case NR_OPEN:
@@ -105,6 +135,11 @@ void on_syscall_return(qemu_plugin_id_t id, unsigned int vcpu, int64_t num, int6
     if ((num == NR_CLONE || num == NR_FORK || num == NR_VFORK) && ret == 0 &&
         getpid() != plugin_pid) {
         plugin_leave_stream();
+        return;
+    }
+    if (plugin_detached) {
+        if ((num == NR_EXECVE || num == NR_EXECVEAT) && ret < 0)
+            emit_child_exec(NULL);
         return;
     }
     emit_sysret(vcpu, num, ret);

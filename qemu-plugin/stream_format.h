@@ -22,7 +22,7 @@
 
 #include <stdint.h>
 
-enum { CS_FORMAT_VERSION = 1 };
+enum { CS_FORMAT_VERSION = 2 };
 
 typedef enum cs_type {
     CS_HELLO = 1,   /* cs_small: a = CS_FORMAT_VERSION, b = QEMU's process id */
@@ -39,7 +39,10 @@ typedef enum cs_type {
                        string, in order) */
     CS_NOTE,        /* cs_hdr and a NUL-terminated text: something the plugin could not do */
     CS_LAYOUT,      /* cs_layout: where QEMU placed the program (before its first block) */
-    CS_END,         /* cs_small: QEMU is exiting; nothing follows */
+    CS_END,         /* cs_small: QEMU is exiting; nothing follows (but CS_CHILD_EXEC) */
+    CS_CHILD_EXEC,  /* cs_child_exec: a forked child, which writes nothing else, is about to
+                       exec a program (vCPU 0); with CS_CHILD_EXEC_FAILED, its latest exec
+                       failed.  A child can outlive QEMU's CS_END. */
     CS_TYPES
 } cs_type;
 
@@ -53,6 +56,11 @@ enum {
 enum {
     CS_MEM_STRING = 1,     /* a NUL-terminated string (data holds it with its NUL) */
     CS_MEM_TRUNCATED = 2,  /* longer than the plugin reads */
+};
+
+/* CS_CHILD_EXEC flags */
+enum {
+    CS_CHILD_EXEC_FAILED = 1,   /* the child's latest exec returned an error (no path) */
 };
 
 typedef struct cs_hdr {
@@ -100,6 +108,14 @@ typedef struct cs_sysmem {
     uint32_t arg;          /* 0-based index of the argument that points at it */
     uint32_t len;
 } cs_sysmem;
+
+/* Followed by len bytes of the path (with its NUL; none when the call failed) and
+ * padding. */
+typedef struct cs_child_exec {
+    cs_hdr h;
+    uint32_t pid;          /* the child's process id */
+    uint32_t len;
+} cs_child_exec;
 
 typedef struct cs_layout {
     cs_hdr h;

@@ -117,6 +117,8 @@ Test(exec_fork, the_trace_engine_says_it_stops_at_the_first_fork)
         cr_assert_eq(children, 4, "stderr: %s", r.stderr_text);
         cr_assert(lists(r.json, "not_checked.children_programs", prog_path("clean-exit")),
                   "stderr: %s", r.stderr_text);
+        cr_assert_not(lists(r.json, "not_checked.children_programs", "/nonexistent/program"),
+                      "a program whose exec failed: %s", r.stderr_text);
     }
     cr_assert(strstr(r.stderr_text, "not checked: the guest itself after its first fork"), "%s",
               r.stderr_text);

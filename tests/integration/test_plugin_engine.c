@@ -146,8 +146,9 @@ Test(plugin_engine, the_exec_d_program_is_named_and_its_status_is_the_runs)
 }
 
 /* Children by fork, fork+exec, vfork+exec and posix_spawn: counted, left intact (the
- * parent checks their statuses), and the parent checked to its end (the plugin leaves
- * the stream in a child, so its blocks are never taken for the parent's). */
+ * parent checks their statuses), what they exec'd named (not a program whose exec
+ * failed), and the parent checked to its end (the plugin leaves the stream in a child,
+ * so its blocks are never taken for the parent's). */
 Test(plugin_engine, children_are_counted_and_the_parent_is_checked_to_its_end)
 {
     skip_unless_qemu_loads_the_plugin();
@@ -159,6 +160,10 @@ Test(plugin_engine, children_are_counted_and_the_parent_is_checked_to_its_end)
     cr_assert_eq(r.status, 0, "a child did not end as it should (10+N); stderr: %s",
                  r.stderr_text);
     cr_assert_eq(json_int(r.json, "not_checked.children"), 4, "stderr: %s", r.stderr_text);
+    json_object *programs = json_at(r.json, "not_checked.children_programs");
+    cr_assert(programs && json_object_array_length(programs) == 1, "%s", r.stderr_text);
+    cr_assert_str_eq(json_str(r.json, "not_checked.children_programs[0]"), prog_path("clean-exit"),
+                     "the program the children ran, not the one whose exec failed");
     cr_assert_not(warned(r.json, "by no transfer"), "%s", r.stderr_text);
     json_object *after_fork = json_at(r.json, "not_checked.guest_after_fork");
     cr_assert(after_fork && !json_object_get_boolean(after_fork));

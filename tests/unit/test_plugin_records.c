@@ -3,9 +3,9 @@
  * system call to a handler rt_sigaction installed is a signal's delivery, checked
  * against the restorer the plugin read from the struct sigaction; an asynchronous
  * signal right after a return does not count as the return; QEMU restarting inside a
- * block is no transfer; what nothing explains is said once; children and an exec are
- * noted as not checked;
- * a vCPU index reused after a thread ended is a new thread. */
+ * block is no transfer; what nothing explains is said once; children, what they ran and
+ * an exec are noted as not checked; a vCPU index reused after a thread ended is a new
+ * thread. */
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
@@ -275,4 +275,36 @@ Test(plugin_records, a_block_never_described_ends_the_stream, .init = setup, .fi
     cs_small r = {{CS_WORD(CS_XFER, CS_XFER_REACHED, 0), sizeof r}, id_at(MAIN), 99};
     cr_assert_eq(plugin_on_record(&p, &r.h), -1);
     cr_assert(strstr(out.message, "never described"), "%s", out.message);
+}
+
+/* A forked child's record of an exec: path with its NUL, padded to 8 bytes. */
+static void child_exec(uint32_t pid, const char *path)
+{
+    struct { cs_child_exec r; char path[64]; } rec;
+    uint32_t len = path ? (uint32_t)strlen(path) + 1 : 0;
+    memset(&rec, 0, sizeof rec);
+    rec.r.h = (cs_hdr){CS_WORD(CS_CHILD_EXEC, path ? 0 : CS_CHILD_EXEC_FAILED, 0),
+                       CS_ALIGN8((uint32_t)sizeof rec.r + len)};
+    rec.r.pid = pid;
+    rec.r.len = len;
+    if (path)
+        memcpy(rec.path, path, len);
+    feed(&rec);
+}
+
+/* Each child's latest exec that did not fail is what it ran: a PATH search's failures
+ * and a child whose only exec failed name nothing. */
+Test(plugin_records, children_name_the_programs_they_ran, .init = setup, .fini = teardown)
+{
+    start();
+    child_exec(500, "/nonexistent/ls");
+    child_exec(500, NULL);
+    child_exec(500, "/usr/bin/ls");
+    child_exec(501, "/nonexistent/program");
+    child_exec(501, NULL);
+    child_exec(502, "/usr/bin/wc");
+    plugin_note_child_execs(&p);
+    cr_assert_eq(out.unchecked.nchild_programs, 2);
+    cr_assert_str_eq(out.unchecked.child_programs[0], "/usr/bin/ls");
+    cr_assert_str_eq(out.unchecked.child_programs[1], "/usr/bin/wc");
 }

@@ -116,6 +116,7 @@ static int never_started(plugin_run *p, const trace_launch *l, const char *libra
 static int follow(plugin_run *p, trace_guest *g, const trace_launch *l, const char *library,
                   run_outcome *out)
 {
+    out->unchecked.child_programs_known = true;   /* children tell what they exec */
     int rc = plugin_follow(p, g);
     if (p->core->stop)
         trace_guest_kill(g);
@@ -125,6 +126,7 @@ static int follow(plugin_run *p, trace_guest *g, const trace_launch *l, const ch
     if (rc != 0)
         return -1;
     plugin_note_exec(p);
+    plugin_note_child_execs(p);
     trace_guest_settle(g, p->core->stop, out);
     judge_crash(p, out);
     return 0;

@@ -65,7 +65,8 @@ int plugin_on_record(plugin_run *p, const cs_hdr *h)
     unsigned type = CS_WORD_TYPE(h->word), vcpu = CS_WORD_VCPU(h->word);
     unsigned flags = CS_WORD_FLAGS(h->word);
     const cs_small *small = (const cs_small *)h;
-    if (type != CS_TB && type != CS_LAYOUT && type != CS_NOTE && type != CS_END)
+    if (type != CS_TB && type != CS_LAYOUT && type != CS_NOTE && type != CS_END &&
+        type != CS_CHILD_EXEC)
         p->last_vcpu = (int)vcpu;
     switch (type) {
     case CS_HELLO: return hello(p, small);
@@ -78,6 +79,7 @@ int plugin_on_record(plugin_run *p, const cs_hdr *h)
     case CS_LAYOUT: layout(p, (const cs_layout *)h); return 0;
     case CS_NOTE: note(p, h); return 0;
     case CS_END: p->ended = true; return 0;
+    case CS_CHILD_EXEC: return plugin_on_child_exec(p, flags, (const cs_child_exec *)h);
     default:
         return plugin_fail(p, "the plugin's stream holds a record of unknown type %u", type);
     }

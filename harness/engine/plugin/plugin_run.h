@@ -24,6 +24,9 @@ typedef struct plugin_call {
     uint64_t action[3];
 } plugin_call;
 
+/* A forked child's latest exec that has not failed (plugin_children.c). */
+typedef struct plugin_child_exec { uint32_t pid; char *path; } plugin_child_exec;
+
 typedef struct plugin_run {
     trace_state *core;
     cs_ring ring;
@@ -36,6 +39,7 @@ typedef struct plugin_run {
     int last_vcpu;                 /* of the last record naming one */
     uint32_t qemu_pid;             /* from CS_HELLO: the guest's process id */
     bool said_unexplained;
+    plugin_child_exec *child_execs; size_t nchild_execs;
 } plugin_run;
 
 /* plugin_follow.c: read the ring until the stream ends, QEMU is gone or the core stops
@@ -57,8 +61,13 @@ void plugin_refresh_handlers(plugin_run *p);
 int plugin_on_syscall(plugin_run *p, unsigned vcpu, const cs_syscall *r);
 void plugin_on_sysmem(plugin_run *p, unsigned vcpu, unsigned flags, const cs_sysmem *r);
 int plugin_on_sysret(plugin_run *p, unsigned vcpu, const cs_sysret *r);
-void plugin_calls_free(plugin_run *p);
+void plugin_calls_free(plugin_run *p);   /* and the children's pending execs */
 /* At the end: an execve still in progress worked, and its program ran unwatched. */
 void plugin_note_exec(plugin_run *p);
+
+/* plugin_children.c: a child's CS_CHILD_EXEC; at the end (or to free them), the
+ * children's programs into the report's not_checked. */
+int plugin_on_child_exec(plugin_run *p, unsigned flags, const cs_child_exec *r);
+void plugin_note_child_execs(plugin_run *p);
 
 #endif

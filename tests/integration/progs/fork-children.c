@@ -1,9 +1,12 @@
-/* Starts children the four ways real programs do and waits for each: fork and _exit(5),
- * fork and exec argv[1], vfork and exec argv[1], posix_spawn of argv[1] (a program that
- * exits 7).  The parent exits 0 when every child ended as expected, so a child the
- * harness broke (a debug trap left set, a breakpoint left planted) shows in its status:
- * 10 + the child's number.  With a second argument "smash" the parent then overwrites a
- * return address, a violation a harness that still checks the parent reports. */
+/* Starts children the four ways real programs do and waits for each: fork, an exec that
+ * fails and _exit(5), fork and exec argv[1], vfork and exec argv[1], posix_spawn of
+ * argv[1] (a program that exits 7).  The parent exits 0 when every child ended as
+ * expected, so a child the harness broke (a debug trap left set, a breakpoint left
+ * planted) shows in its status: 10 + the child's number.  With a second argument
+ * "smash" the parent then overwrites a return address, a violation a harness that still
+ * checks the parent reports.  A child that execs argv[1] tries MISSING_PROGRAM first,
+ * as execvp tries each directory of PATH: only the program that ran is one the children
+ * exec'd. */
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +14,8 @@
 #include <unistd.h>
 
 extern char **environ;
+
+#define MISSING_PROGRAM "/nonexistent/program"
 
 static void hijacked(void)
 {
@@ -36,6 +41,7 @@ static pid_t fork_exec(const char *program, int use_vfork)
     char *argv[] = {(char *)program, NULL};
     pid_t pid = use_vfork ? vfork() : fork();
     if (pid == 0) {
+        execv(MISSING_PROGRAM, argv);
         execv(program, argv);
         _exit(127);
     }
@@ -47,8 +53,11 @@ int main(int argc, char **argv)
     if (argc < 2)
         return 2;
     pid_t plain = fork();
-    if (plain == 0)
+    if (plain == 0) {
+        char *missing_argv[] = {MISSING_PROGRAM, NULL};
+        execv(MISSING_PROGRAM, missing_argv);
         _exit(5);
+    }
     if (status_of(plain) != 5)
         return 11;
     if (status_of(fork_exec(argv[1], 0)) != 7)
