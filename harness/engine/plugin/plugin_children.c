@@ -47,13 +47,18 @@ int plugin_on_child_exec(plugin_run *p, unsigned flags, const cs_child_exec *r)
     return 0;
 }
 
-void plugin_note_child_execs(plugin_run *p)
+void plugin_forget_child_execs(plugin_run *p)
 {
-    for (size_t i = 0; i < p->nchild_execs; i++) {
-        run_outcome_note_child_exec(p->core->out, p->child_execs[i].path);
+    for (size_t i = 0; i < p->nchild_execs; i++)
         free(p->child_execs[i].path);
-    }
     free(p->child_execs);
     p->child_execs = NULL;
     p->nchild_execs = 0;
+}
+
+void plugin_note_child_execs(plugin_run *p)
+{
+    for (size_t i = 0; i < p->nchild_execs; i++)
+        run_outcome_note_child_exec(p->core->out, p->child_execs[i].path);
+    plugin_forget_child_execs(p);
 }

@@ -65,9 +65,10 @@ void plugin_calls_free(plugin_run *p);   /* and the children's pending execs */
 /* At the end: an execve still in progress worked, and its program ran unwatched. */
 void plugin_note_exec(plugin_run *p);
 
-/* plugin_children.c: a child's CS_CHILD_EXEC; at the end (or to free them), the
- * children's programs into the report's not_checked. */
+/* plugin_children.c: a child's CS_CHILD_EXEC; at the end, the children's programs into
+ * the report's not_checked (and forgotten); or just forgotten. */
 int plugin_on_child_exec(plugin_run *p, unsigned flags, const cs_child_exec *r);
 void plugin_note_child_execs(plugin_run *p);
+void plugin_forget_child_execs(plugin_run *p);
 
 #endif

@@ -39,11 +39,7 @@ void plugin_calls_free(plugin_run *p)
 {
     for (int i = 0; i < TRACE_MAX_VCPUS; i++)
         forget_call(&p->calls[i]);
-    for (size_t i = 0; i < p->nchild_execs; i++)
-        free(p->child_execs[i].path);
-    free(p->child_execs);
-    p->child_execs = NULL;
-    p->nchild_execs = 0;
+    plugin_forget_child_execs(p);
 }
 
 int plugin_on_syscall(plugin_run *p, unsigned vcpu, const cs_syscall *r)
