@@ -4,12 +4,14 @@
 #include "engine/breakpoint_budget.h"
 #include "qemu/gdb_signals.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 double engine_now(void)
 {
@@ -84,6 +86,19 @@ const char engine_concurrent_stops[] =
 bool engine_several_threads(const engine *e)
 {
     return e->nthreads > 1 || e->threads_started > 0;
+}
+
+ssize_t engine_guest_fd_path(const engine *e, int64_t fd, char *path, size_t cap)
+{
+    char link[64];
+    if (e->qemu_pid <= 0 || fd < 0 || fd > INT_MAX || cap < 2)
+        return -1;
+    snprintf(link, sizeof link, "/proc/%ld/fd/%d", e->qemu_pid, (int)fd);
+    ssize_t n = readlink(link, path, cap - 1);
+    if (n <= 0)
+        return -1;
+    path[n] = '\0';
+    return n;
 }
 
 int engine_rsp_fail_plain(engine *e, const char *what)

@@ -12,6 +12,8 @@
 #ifndef HARNESS_ENGINE_H
 #define HARNESS_ENGINE_H
 
+#include <sys/types.h>
+
 #include "util/addr_map.h"
 #include "engine/call_fusion.h"
 #include "engine/code_cache.h"
@@ -116,6 +118,10 @@ int engine_run(engine *e);
 guest_thread *engine_thread(engine *e, int64_t tid);
 /* Has the guest more than one thread, or started one that may not have stopped yet? */
 bool engine_several_threads(const engine *e);
+/* The file the guest's descriptor fd is (QEMU passes guest descriptors through to the
+ * host: QEMU's /proc/PID/fd/FD), into path (cap bytes): its length, or -1 when it cannot
+ * be told. */
+ssize_t engine_guest_fd_path(const engine *e, int64_t fd, char *path, size_t cap);
 void engine_forget_thread(engine *e, int64_t tid);
 int engine_explore(engine *e, uint64_t addr);
 int engine_insert_breakpoint(engine *e, uint64_t addr);

@@ -46,14 +46,11 @@ static int read_guest_string(engine *e, uint64_t addr, char *buf, size_t cap)
  * (a descriptor's path is QEMU's /proc/PID/fd/N: QEMU passes descriptors through). */
 static void execveat_program(engine *e, int64_t dirfd, uint64_t flags, char *path, size_t cap)
 {
-    if (dirfd == AT_FDCWD_VALUE || path[0] == '/' || e->qemu_pid <= 0)
+    char dir[PATH_MAX];
+    ssize_t n;
+    if (dirfd == AT_FDCWD_VALUE || path[0] == '/' ||
+        (n = engine_guest_fd_path(e, dirfd, dir, sizeof dir)) < 0)
         return;
-    char link[64], dir[PATH_MAX];
-    snprintf(link, sizeof link, "/proc/%ld/fd/%d", e->qemu_pid, (int)dirfd);
-    ssize_t n = readlink(link, dir, sizeof dir - 1);
-    if (n <= 0)
-        return;
-    dir[n] = '\0';
     bool the_descriptor = path[0] == '\0' && (flags & AT_EMPTY_PATH_FLAG);
     size_t dlen = (size_t)n, plen = strlen(path);
     if (dlen + 1 + plen + 1 > cap)

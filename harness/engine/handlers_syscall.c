@@ -246,15 +246,10 @@ int handle_syscall(engine *e, const insn *in, resume_action *how)
  * the file is QEMU's /proc/PID/fd/FD.  Naming is a nicety: failures are silent. */
 static void note_file_mapping(engine *e, uint64_t addr, const uint64_t *args)
 {
-    int64_t fd = (int64_t)args[4];
-    if (e->qemu_pid <= 0 || (args[3] & MAP_ANONYMOUS_BIT) || fd < 0 || fd > INT_MAX)
+    char path[PATH_MAX];
+    if ((args[3] & MAP_ANONYMOUS_BIT) || engine_guest_fd_path(e, (int64_t)args[4], path,
+                                                              sizeof path) < 0)
         return;
-    char link[64], path[PATH_MAX];
-    snprintf(link, sizeof link, "/proc/%ld/fd/%d", e->qemu_pid, (int)fd);
-    ssize_t n = readlink(link, path, sizeof path - 1);
-    if (n <= 0)
-        return;
-    path[n] = '\0';
     if (module_map_add(&e->out.modules, addr, args[1], args[5], path) != 0)
         engine_warn(e, "out of memory naming the file mapped at 0x%llx", (unsigned long long)addr);
 }
