@@ -52,6 +52,7 @@ struct qlog_reader {
     bool per_thread_tids;  /* a call came from one of them: QEMU 9.2 or later, whose
                               calls name their thread (older ones the process) */
     bool announce_waiting; /* return QLOG_SYSCALL_WAITING records */
+    bool announce_due;     /* a waiting call may not be announced yet (read per record) */
     uint64_t calls;        /* calls read so far: the last call_id given */
     qlog_seen *seen;       /* by vCPU index */
     size_t nseen;

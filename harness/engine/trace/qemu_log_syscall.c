@@ -296,6 +296,7 @@ static bool push_pending(qlog_reader *r, const qlog_call *c)
         return false;
     memcpy(slot->text, c->text, c->textlen);
     r->npend++;
+    r->announce_due |= slot->announce_due;
     return true;
 }
 
@@ -322,6 +323,8 @@ static int out_of_memory(qlog_reader *r)
 
 int qlog_announce_due(qlog_reader *r, qlog_record *rec)
 {
+    if (!r->announce_due)
+        return 0;
     for (size_t i = 0; i < r->npend; i++) {
         qlog_call *c = &r->pend[i];
         if (!c->announce_due)
@@ -332,6 +335,7 @@ int qlog_announce_due(qlog_reader *r, qlog_record *rec)
         rec->kind = QLOG_SYSCALL_WAITING;
         return 1;
     }
+    r->announce_due = false;
     return 0;
 }
 
