@@ -227,3 +227,68 @@ void assert_reports_match_rsp(const char *engine, const char *const *fields, siz
     harness_result_free(&rsp);
     harness_result_free(&other);
 }
+
+bool qemu_loads_cetharness_plugin(char *why, size_t cap)
+{
+    char exe[4000], cmd[8400], line[256] = "";
+    snprintf(exe, sizeof exe, "%s", env_or("CETHARNESS", "build/asan/cetharness"));
+    snprintf(cmd, sizeof cmd, "'%s' -plugin '%s/cetharness-plugin.so,probe=on' /dev/null 2>&1",
+             env_or("QEMU", "qemu-x86_64"), dirname(exe));
+    FILE *f = popen(cmd, "r");
+    cr_assert_not_null(f);
+    if (!fgets(line, sizeof line, f))
+        line[0] = '\0';
+    pclose(f);
+    snprintf(why, cap, "%s", line);
+    return strncmp(line, "cetharness-plugin: loaded", 25) == 0;
+}
+
+void assert_threads4_runs_clean_under(const char *engine, int repeats)
+{
+    char engine_arg[64];
+    snprintf(engine_arg, sizeof engine_arg, "--engine=%s", engine);
+    for (int i = 0; i < repeats; i++) {
+        harness_result r;
+        const char *args[] = {engine_arg, "--ibt=off", "--", prog_path("threads4"), NULL};
+        run_harness(&r, NULL, args);
+        cr_assert_not_null(r.json, "stderr: %s", r.stderr_text);
+        cr_assert_eq(r.status, 0, "run %d: status %d; stderr: %s", i, r.status, r.stderr_text);
+        cr_assert_str_eq(json_str(r.json, "engine"), engine);
+        cr_assert_eq(json_object_array_length(json_at(r.json, "violations")), 0);
+        cr_assert_eq(json_object_array_length(json_at(r.json, "warnings")), 0, "run %d: %s", i,
+                     r.stderr_text);
+        harness_result_free(&r);
+    }
+}
+
+void assert_threads4_smash_is_found_in_its_thread(const char *engine, int repeats,
+                                                  bool tid_known)
+{
+    static const char said_prefix[] = "threads4: smash in tid ";
+    char engine_arg[64];
+    snprintf(engine_arg, sizeof engine_arg, "--engine=%s", engine);
+    for (int i = 0; i < repeats; i++) {
+        harness_result r;
+        const char *args[] = {engine_arg, "--ibt=off", "--on-violation=continue", "--",
+                              prog_path("threads4"), "smash", NULL};
+        run_harness(&r, NULL, args);
+        cr_assert_not_null(r.json, "stderr: %s", r.stderr_text);
+        cr_assert_eq(json_object_array_length(json_at(r.json, "violations")), 1,
+                     "run %d: stderr: %s", i, r.stderr_text);
+        cr_assert_str_eq(json_str(r.json, "violations[0].reason"), "ret-mismatch");
+        cr_assert(strncmp(json_str(r.json, "violations[0].pc_symbol"), "smash", 5) == 0, "%s",
+                  json_str(r.json, "violations[0].pc_symbol"));
+        cr_assert(strncmp(json_str(r.json, "violations[0].target_symbol"), "landing", 7) == 0);
+        if (tid_known) {
+            const char *said = strstr(r.stderr_text, said_prefix);
+            cr_assert_not_null(said, "stderr: %s", r.stderr_text);
+            long tid = strtol(said + strlen(said_prefix), NULL, 10);
+            cr_assert_eq(json_int(r.json, "violations[0].tid"), tid, "run %d: reported in tid "
+                         "%lld, the smash was in %ld", i,
+                         (long long)json_int(r.json, "violations[0].tid"), tid);
+        }
+        cr_assert_gt(json_int(r.json, "violations[0].thread"), 1, "not in the main thread");
+        cr_assert_eq(json_int(r.json, "exit.code"), 7);
+        harness_result_free(&r);
+    }
+}

@@ -3,6 +3,8 @@
 #define TESTS_RUN_HELPERS_H
 
 #include <json-c/json.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 typedef struct harness_result {
@@ -43,5 +45,15 @@ void assert_corpus_passes_under(const char *engine, size_t min_engine);
  * report fields named in fields[0..n) are the same, and the expected address is named
  * in libc.so.6. */
 void assert_reports_match_rsp(const char *engine, const char *const *fields, size_t n);
+/* Does the QEMU under test load the cetharness-plugin.so built next to the cetharness
+ * under test?  why: what QEMU answered. */
+bool qemu_loads_cetharness_plugin(char *why, size_t cap);
+/* threads4 (four glibc threads computing at once) under `engine`, `repeats` times: clean,
+ * exit 0, no warning. */
+void assert_threads4_runs_clean_under(const char *engine, int repeats);
+/* threads4 smash: the one violation, smash()'s ret to landing(), in a worker thread (in
+ * the thread id the program says, where the engine knows thread ids), exit 7. */
+void assert_threads4_smash_is_found_in_its_thread(const char *engine, int repeats,
+                                                  bool tid_known);
 
 #endif

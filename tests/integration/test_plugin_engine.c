@@ -2,15 +2,15 @@
  * guest does into memory the harness reads.  The corpus gives the RSP engine's verdicts
  * (cases that need the exact engine say so and run with it); glibc threads computing at
  * once run to their end, a violation in one of them is reported with that thread's id;
- * what QEMU did before a signal killed it is still reported; an exec'd program is named
- * and forked children counted while the parent is checked to its end;
+ * what QEMU did before a signal killed it is still reported; forked children are counted
+ * and what they exec named while the parent is checked to its end (an exec'd program:
+ * test_exec_fork.c);
  * --engine=auto takes the plugin engine where QEMU loads the plugin and QEMU's log where
  * it does not (or the plugin is not built), saying why.  Tests that need the plugin
  * loaded skip themselves under a QEMU that cannot load plugins (Debian's static builds). */
 #include "run_helpers.h"
 
 #include <criterion/criterion.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,27 +25,11 @@ static const char *qemu(void)
     return q && *q ? q : "qemu-x86_64";
 }
 
-/* Built next to the cetharness under test. */
-static const char *library(void)
-{
-    static char path[4096];
-    char exe[4000];
-    snprintf(exe, sizeof exe, "%s", getenv("CETHARNESS") ? getenv("CETHARNESS") : "build/asan/cetharness");
-    snprintf(path, sizeof path, "%s/cetharness-plugin.so", dirname(exe));
-    return path;
-}
-
 static void skip_unless_qemu_loads_the_plugin(void)
 {
-    char cmd[8400], line[256] = "";
-    snprintf(cmd, sizeof cmd, "'%s' -plugin '%s,probe=on' /dev/null 2>&1", qemu(), library());
-    FILE *f = popen(cmd, "r");
-    cr_assert_not_null(f);
-    if (!fgets(line, sizeof line, f))
-        line[0] = '\0';
-    pclose(f);
-    if (strncmp(line, "cetharness-plugin: loaded", 25) != 0)
-        cr_skip_test("this QEMU does not load cetharness's plugin: %s", line);
+    char why[256];
+    if (!qemu_loads_cetharness_plugin(why, sizeof why))
+        cr_skip_test("this QEMU does not load cetharness's plugin: %s", why);
 }
 
 static bool warned(json_object *run, const char *needle)
@@ -66,46 +50,14 @@ Test(plugin_engine, corpus_gives_the_rsp_engines_verdicts)
 Test(plugin_engine, four_threads_computing_at_once_run_clean_to_their_end)
 {
     skip_unless_qemu_loads_the_plugin();
-    for (int i = 0; i < REPEATS; i++) {
-        harness_result r;
-        const char *args[] = {"--engine=plugin", "--ibt=off", "--", prog_path("threads4"), NULL};
-        run_harness(&r, NULL, args);
-        cr_assert_not_null(r.json, "stderr: %s", r.stderr_text);
-        cr_assert_eq(r.status, 0, "run %d: status %d; stderr: %s", i, r.status, r.stderr_text);
-        cr_assert_str_eq(json_str(r.json, "engine"), "plugin");
-        cr_assert_eq(json_object_array_length(json_at(r.json, "violations")), 0);
-        cr_assert_eq(json_object_array_length(json_at(r.json, "warnings")), 0, "%s",
-                     r.stderr_text);
-        harness_result_free(&r);
-    }
+    assert_threads4_runs_clean_under("plugin", REPEATS);
 }
 
 /* The program names the thread that smashes its return address; the report must too. */
 Test(plugin_engine, a_violation_in_the_third_worker_is_reported_in_its_thread)
 {
     skip_unless_qemu_loads_the_plugin();
-    for (int i = 0; i < REPEATS; i++) {
-        harness_result r;
-        const char *args[] = {"--engine=plugin", "--ibt=off", "--on-violation=continue", "--",
-                              prog_path("threads4"), "smash", NULL};
-        run_harness(&r, NULL, args);
-        cr_assert_not_null(r.json, "stderr: %s", r.stderr_text);
-        const char *said = strstr(r.stderr_text, "threads4: smash in tid ");
-        cr_assert_not_null(said, "stderr: %s", r.stderr_text);
-        long tid = strtol(said + strlen("threads4: smash in tid "), NULL, 10);
-        cr_assert_eq(json_object_array_length(json_at(r.json, "violations")), 1,
-                     "run %d: stderr: %s", i, r.stderr_text);
-        cr_assert_str_eq(json_str(r.json, "violations[0].reason"), "ret-mismatch");
-        cr_assert(strncmp(json_str(r.json, "violations[0].pc_symbol"), "smash", 5) == 0, "%s",
-                  json_str(r.json, "violations[0].pc_symbol"));
-        cr_assert(strncmp(json_str(r.json, "violations[0].target_symbol"), "landing", 7) == 0);
-        cr_assert_eq(json_int(r.json, "violations[0].tid"), tid, "run %d: reported in tid %lld, "
-                     "the smash was in %ld", i, (long long)json_int(r.json, "violations[0].tid"),
-                     tid);
-        cr_assert_gt(json_int(r.json, "violations[0].thread"), 1, "not in the main thread");
-        cr_assert_eq(json_int(r.json, "exit.code"), 7);
-        harness_result_free(&r);
-    }
+    assert_threads4_smash_is_found_in_its_thread("plugin", REPEATS, true);
 }
 
 /* The violation comes just before the guest dies of SIGSEGV: QEMU leaves no time to send
@@ -123,25 +75,6 @@ Test(plugin_engine, what_the_guest_did_before_a_signal_killed_it_is_reported)
     cr_assert_str_eq(json_str(r.json, "violations[0].pc_symbol"), "bad_ret");
     cr_assert_str_eq(json_str(r.json, "crash.signal_name"), "SIGSEGV");
     cr_assert_str_eq(json_str(r.json, "crash.pc_symbol"), "crash");
-    harness_result_free(&r);
-}
-
-/* An exec that fails, then one that works: the exec'd program is named with its
- * arguments and its status is the run's. */
-Test(plugin_engine, the_exec_d_program_is_named_and_its_status_is_the_runs)
-{
-    skip_unless_qemu_loads_the_plugin();
-    harness_result r;
-    const char *args[] = {"--engine=plugin", "--ibt=off", "--", prog_path("exec-after-failed"),
-                          prog_path("clean-exit"), "a b", NULL};
-    run_harness(&r, NULL, args);
-    cr_assert_not_null(r.json, "stderr: %s", r.stderr_text);
-    cr_assert_eq(r.status, 7, "stderr: %s", r.stderr_text);
-    cr_assert_eq(json_object_array_length(json_at(r.json, "violations")), 0, "%s",
-                 r.stderr_text);
-    cr_assert_str_eq(json_str(r.json, "not_checked.exec.program"), prog_path("clean-exit"));
-    cr_assert_str_eq(json_str(r.json, "not_checked.exec.argv[1]"), "a b");
-    cr_assert_null(json_at(r.json, "crash"), "the exec'd program's end is not the guest's crash");
     harness_result_free(&r);
 }
 
